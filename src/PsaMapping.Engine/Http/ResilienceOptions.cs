@@ -1,0 +1,46 @@
+using System;
+
+namespace PsaMapping.Engine.Http
+{
+    /// <summary>
+    /// How hard one API client tries before giving up. The defaults suit the real services; tests shorten
+    /// the delays or drive them with fake time.
+    /// </summary>
+    public sealed class ResilienceOptions
+    {
+        /// <summary>Retries after the first attempt (so at most this + 1 requests for one call).</summary>
+        public int MaxRetryAttempts { get; set; } = 6;
+
+        /// <summary>First backoff delay; it doubles each retry, with jitter.</summary>
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+        /// <summary>Longest backoff delay between two attempts.</summary>
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>A server's Retry-After is honoured up to this long; longer values are clamped.</summary>
+        public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(120);
+
+        /// <summary>One attempt (request and whole response body) may take this long.</summary>
+        public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Requests in flight at once per endpoint (Autotask allows 3 per object endpoint).</summary>
+        public int ConcurrencyPerEndpoint { get; set; } = 3;
+
+        /// <summary>The circuit opens when at least this share of recent attempts failed...</summary>
+        public double BreakerFailureRatio { get; set; } = 0.8;
+
+        /// <summary>...out of at least this many attempts...</summary>
+        public int BreakerMinimumThroughput { get; set; } = 20;
+
+        /// <summary>...within this window.</summary>
+        public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How long an open circuit refuses calls before letting one through to probe.</summary>
+        public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>Largest response body accepted, so a runaway response cannot exhaust memory.</summary>
+        public long MaxResponseBytes { get; set; } = 256L * 1024 * 1024;
+
+        public ResilienceOptions Clone() => (ResilienceOptions)MemberwiseClone();
+    }
+}

@@ -1,0 +1,234 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.RateLimiting;
+using System.Threading.Tasks;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace PsaMapping.Engine.Http
+{
+    /// <summary>
+    /// Sends requests to one API through one Polly pipeline: retry (exponential backoff with jitter,
+    /// honouring Retry-After) around a circuit breaker, around a per-endpoint concurrency limit, around a
+    /// per-attempt timeout. Every attempt gets a fresh <see cref="HttpRequestMessage"/> from the caller's
+    /// factory, and the caller's cancellation token reaches the HTTP call.
+    /// </summary>
+    public sealed class ResilientHttpClient : IDisposable
+    {
+        private static readonly ResiliencePropertyKey<string> EndpointKey = new ResiliencePropertyKey<string>("psamapping.endpoint");
+
+        private readonly HttpClient _http;
+        private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+        private readonly PartitionedRateLimiter<string> _limiter;
+        private readonly ResilienceOptions _options;
+        private readonly TimeProvider _time;
+
+        public ResilientHttpClient(string serviceName, HttpMessageHandler handler, ResilienceOptions? options = null,
+            TimeProvider? timeProvider = null, bool disposeHandler = true)
+        {
+            ServiceName = serviceName ?? throw new ArgumentNullException(nameof(serviceName));
+            _options = (options ?? new ResilienceOptions()).Clone();
+            _time = timeProvider ?? TimeProvider.System;
+            _http = new HttpClient(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler)
+            {
+                // Polly owns timeouts (per attempt); HttpClient's own would cut across retries.
+                Timeout = Timeout.InfiniteTimeSpan,
+                MaxResponseContentBufferSize = _options.MaxResponseBytes,
+            };
+            int permits = Math.Max(1, _options.ConcurrencyPerEndpoint);
+            _limiter = PartitionedRateLimiter.Create<string, string>(endpoint =>
+                RateLimitPartition.GetConcurrencyLimiter(endpoint, _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = permits,
+                    QueueLimit = int.MaxValue,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                }));
+            _pipeline = BuildPipeline();
+        }
+
+        /// <summary>"Sophos Central" or "Autotask": used in messages and error ids.</summary>
+        public string ServiceName { get; }
+
+        public RequestCounter Requests { get; } = new RequestCounter();
+
+        /// <summary>
+        /// Sends the request made by <paramref name="createRequest"/> until it gets an answer that is not a
+        /// transient failure. Returns that response (success or a non-transient error such as 401 or 404,
+        /// for the caller to interpret). Throws <see cref="PsaMappingException"/> (Unavailable) when the
+        /// service kept failing through every retry.
+        /// </summary>
+        public async Task<HttpResponseMessage> SendAsync(string endpoint, Func<HttpRequestMessage> createRequest,
+            CancellationToken cancellationToken)
+        {
+            ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+            context.Properties.Set(EndpointKey, endpoint);
+            try
+            {
+                Outcome<HttpResponseMessage> outcome = await _pipeline.ExecuteOutcomeAsync(
+                    async (ctx, state) =>
+                    {
+                        state.Requests.CountAttempt(ctx.Properties.GetValue(EndpointKey, "?"));
+                        using (HttpRequestMessage request = state.CreateRequest())
+                        {
+                            try
+                            {
+                                HttpResponseMessage response = await state.Http
+                                    .SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken)
+                                    .ConfigureAwait(false);
+                                return Outcome.FromResult(response);
+                            }
+                            catch (Exception ex)
+                            {
+                                return Outcome.FromException<HttpResponseMessage>(ex);
+                            }
+                        }
+                    },
+                    context,
+                    (CreateRequest: createRequest, Http: _http, Requests: Requests)).ConfigureAwait(false);
+
+                cancellationToken.ThrowIfCancellationRequested();
+                if (outcome.Exception != null)
+                    throw Unavailable(endpoint, outcome.Exception);
+
+                HttpResponseMessage result = outcome.Result!;
+                if (IsTransientStatus(result.StatusCode))
+                {
+                    string status = (int)result.StatusCode + " " + result.ReasonPhrase;
+                    result.Dispose();
+                    throw new PsaMappingException(ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
+                        $"{ServiceName} kept failing: the last of {_options.MaxRetryAttempts + 1} attempts at {endpoint} was answered " +
+                        $"{status}. Wait a few minutes and run the command again; if it keeps failing, check the service's status page.")
+                    { Target = endpoint };
+                }
+
+                return result;
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+        }
+
+        private string ErrorIdPrefix => ServiceName.Replace(" ", string.Empty);
+
+        private PsaMappingException Unavailable(string endpoint, Exception cause)
+        {
+            string why;
+            switch (cause)
+            {
+                case BrokenCircuitException _:
+                    why = "too many requests failed in a row, so further calls are paused for a while";
+                    break;
+                case TimeoutRejectedException _:
+                    why = $"no answer within {_options.AttemptTimeout.TotalSeconds:0} seconds";
+                    break;
+                case RateLimiterRejectedException _:
+                    why = "too many requests were waiting";
+                    break;
+                default:
+                    why = "the connection failed (" + cause.GetBaseException().Message + ")";
+                    break;
+            }
+
+            return new PsaMappingException(ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
+                $"{ServiceName} could not be reached at {endpoint}: {why}. Check the network and the service's status page, then run the command again.",
+                cause) { Target = endpoint };
+        }
+
+        private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
+        {
+            var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
+            {
+                Name = ServiceName,
+                TimeProvider = _time,
+            };
+
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = _options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.BaseDelay,
+                MaxDelay = _options.MaxDelay,
+                ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, args.Context.CancellationToken)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result)),
+                OnRetry = args =>
+                {
+                    // The failed response is ours to dispose: nobody else will see it.
+                    args.Outcome.Result?.Dispose();
+                    Requests.CountRetry();
+                    return default;
+                },
+            });
+
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = _options.BreakerFailureRatio,
+                MinimumThroughput = _options.BreakerMinimumThroughput,
+                SamplingDuration = _options.BreakerSamplingDuration,
+                BreakDuration = _options.BreakDuration,
+                ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, args.Context.CancellationToken)),
+            });
+
+            builder.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                RateLimiter = args => _limiter.AcquireAsync(
+                    args.Context.Properties.GetValue(EndpointKey, "?"), 1, args.Context.CancellationToken),
+            });
+
+            builder.AddTimeout(_options.AttemptTimeout);
+            return builder.Build();
+        }
+
+        /// <summary>408, 429 and 5xx answers, and failures to get an answer at all, are worth another try.</summary>
+        internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken callerToken)
+        {
+            if (outcome.Result != null) return IsTransientStatus(outcome.Result.StatusCode);
+            switch (outcome.Exception)
+            {
+                case null:
+                    return false;
+                case OperationCanceledException _ when callerToken.IsCancellationRequested:
+                    return false; // the user pressed Ctrl+C: stop, do not retry
+                case HttpRequestException _:
+                case IOException _:
+                case TimeoutRejectedException _:
+                case BrokenCircuitException _:
+                case OperationCanceledException _: // a connection torn down under us, not a user cancellation
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        internal static bool IsTransientStatus(HttpStatusCode status) =>
+            status == HttpStatusCode.RequestTimeout || (int)status == 429 || (int)status >= 500;
+
+        /// <summary>The server's Retry-After, clamped to [0, MaxRetryAfter]; null to use the backoff.</summary>
+        private TimeSpan? RetryAfter(HttpResponseMessage? response)
+        {
+            var header = response?.Headers.RetryAfter;
+            if (header == null) return null;
+
+            TimeSpan? wait = header.Delta;
+            if (wait == null && header.Date.HasValue)
+                wait = header.Date.Value - _time.GetUtcNow();
+            if (wait == null) return null;
+
+            if (wait < TimeSpan.Zero) return TimeSpan.Zero;
+            return wait > _options.MaxRetryAfter ? _options.MaxRetryAfter : wait;
+        }
+
+        public void Dispose()
+        {
+            _http.Dispose();
+            _limiter.Dispose();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+
+namespace PsaMapping.Sandbox;
+
+/// <summary>
+/// `PsaMapping.Sandbox [options]` runs the sandbox until Ctrl+C; `PsaMapping.Sandbox demo ...` runs
+/// the demo instead.
+/// </summary>
+internal static class Program
+{
+    private const int StandalonePort = 5080;
+
+    private const string Usage = """
+        PsaMapping sandbox: local stand-in for Sophos Central on 127.0.0.1.
+
+        Usage: PsaMapping.Sandbox [options]
+               PsaMapping.Sandbox demo [demo options]
+
+        Options:
+          --port <n>            port to listen on (default 5080; 0 = any free port)
+          --tenants <n>         number of seeded tenants (default 250)
+          --seed <n>            seed for the generated data (default 42)
+          --latency-ms <n>      latency added to every response
+          --jitter-ms <n>       plus a random 0..n milliseconds
+          --fail-429 <f>        fraction of requests answered 429 (0..1)
+          --fail-5xx <f>        fraction of requests answered 500/502/503 (0..1)
+          --drop <f>            fraction of connections dropped without a response (0..1)
+          --always-fail <code>  answer every request with this status
+          --token-lifetime <s>  expires_in of issued tokens (default 3600)
+          --help                show this help
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "demo")
+        {
+            return await Demo.DemoCommand.RunAsync(args[1..]);
+        }
+
+        var options = new SandboxOptions { Port = StandalonePort };
+        try
+        {
+            if (!Parse(args, options))
+            {
+                Console.WriteLine(Usage);
+                return 0;
+            }
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine("Run with --help for the options.");
+            return 2;
+        }
+
+        await using var server = await SandboxServer.StartAsync(options);
+        string auth = server.SophosAuthUri.ToString(), api = server.SophosApiUri.ToString();
+        Console.WriteLine($"""
+            PsaMapping sandbox listening on {server.BaseUri}
+              Sophos auth URI : {auth}
+              Sophos API URI  : {api}
+              Partner client  : {options.SophosClientId}
+              Partner secret  : {options.SophosClientSecret}   (fake sandbox values)
+              Tenants         : {server.Tenants.Count} (seed {options.Seed})
+
+            Connect from PowerShell:
+              Connect-SophosCentral -Credential ([pscredential]::new('{options.SophosClientId}', (ConvertTo-SecureString '{options.SophosClientSecret}' -AsPlainText -Force))) -AuthUri {auth} -ApiUri {api}
+
+            Press Ctrl+C to stop.
+            """);
+        await server.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <summary>Applies the command line to <paramref name="options"/>; false when help was asked for.</summary>
+    private static bool Parse(string[] args, SandboxOptions options)
+    {
+        var faults = options.Faults;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            if (name is "--help" or "-h" or "-?" or "/?") return false;
+            if (i + 1 >= args.Length) throw new FormatException($"{name} needs a value.");
+            string value = args[++i];
+            switch (name)
+            {
+                case "--port": options.Port = Int(name, value); break;
+                case "--tenants": options.TenantCount = Int(name, value); break;
+                case "--seed": options.Seed = Int(name, value); break;
+                case "--latency-ms": faults.LatencyMs = Int(name, value); break;
+                case "--jitter-ms": faults.LatencyJitterMs = Int(name, value); break;
+                case "--fail-429": faults.Fraction429 = Fraction(name, value); break;
+                case "--fail-5xx": faults.Fraction5xx = Fraction(name, value); break;
+                case "--drop": faults.FractionDropped = Fraction(name, value); break;
+                case "--always-fail": faults.AlwaysFailStatus = Int(name, value); break;
+                case "--token-lifetime": faults.TokenLifetimeSeconds = Int(name, value); break;
+                default: throw new FormatException($"Unknown option {name}.");
+            }
+        }
+        return true;
+    }
+
+    private static int Int(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0
+            ? n
+            : throw new FormatException($"{name} expects a whole number of 0 or more, not '{value}'.");
+
+    private static double Fraction(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and <= 1
+            ? f
+            : throw new FormatException($"{name} expects a fraction between 0 and 1, not '{value}'.");
+}

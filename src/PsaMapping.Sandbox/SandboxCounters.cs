@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+
+namespace PsaMapping.Sandbox;
+
+/// <summary>
+/// Per-endpoint request counts and peak concurrency, and fault counts, so tests and benchmarks can
+/// assert on how many requests a client really made. Thread-safe.
+/// </summary>
+public sealed class SandboxCounters
+{
+    internal sealed class EndpointCounter
+    {
+        public long Requests;
+        public int InFlight;
+        public int MaxInFlight;
+    }
+
+    private readonly ConcurrentDictionary<string, EndpointCounter> _endpoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _faults = new(StringComparer.Ordinal);
+
+    /// <summary>Every request that reached the endpoint, faulted ones included.</summary>
+    public long Requests(string endpoint) =>
+        _endpoints.TryGetValue(endpoint, out var c) ? Interlocked.Read(ref c.Requests) : 0;
+
+    /// <summary>Highest number of requests in flight at once on that endpoint.</summary>
+    public int MaxConcurrency(string endpoint) =>
+        _endpoints.TryGetValue(endpoint, out var c) ? Volatile.Read(ref c.MaxInFlight) : 0;
+
+    /// <summary>Faults injected of one kind: "429", "5xx", "dropped", "always".</summary>
+    public long Faults(string kind) => _faults.TryGetValue(kind, out var n) ? n : 0;
+
+    public IReadOnlyDictionary<string, long> RequestsByEndpoint =>
+        _endpoints.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Requests), StringComparer.Ordinal);
+
+    public long TotalRequests => _endpoints.Values.Sum(c => Interlocked.Read(ref c.Requests));
+
+    /// <summary>Forgets all counts. Requests in flight keep decrementing harmlessly into fresh counters.</summary>
+    public void Reset()
+    {
+        _endpoints.Clear();
+        _faults.Clear();
+    }
+
+    /// <summary>Counts a request and marks it in flight; dispose the result when it ends.</summary>
+    internal InFlight Enter(string endpoint)
+    {
+        var c = _endpoints.GetOrAdd(endpoint, static _ => new EndpointCounter());
+        Interlocked.Increment(ref c.Requests);
+        int now = Interlocked.Increment(ref c.InFlight);
+        int max;
+        while (now > (max = Volatile.Read(ref c.MaxInFlight)) &&
+               Interlocked.CompareExchange(ref c.MaxInFlight, now, max) != max)
+        {
+        }
+        return new InFlight(c);
+    }
+
+    internal void CountFault(string kind) => _faults.AddOrUpdate(kind, 1, static (_, n) => n + 1);
+
+    internal readonly struct InFlight : IDisposable
+    {
+        private readonly EndpointCounter _counter;
+        public InFlight(EndpointCounter counter) => _counter = counter;
+        public void Dispose() => Interlocked.Decrement(ref _counter.InFlight);
+    }
+}

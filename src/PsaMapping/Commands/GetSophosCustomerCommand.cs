@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using PsaMapping.Engine;
+using PsaMapping.Engine.Sophos;
+
+namespace PsaMapping.Commands
+{
+    /// <summary>Get-SophosCustomer: the partner's customers (tenants), by name with wildcards, or by id.</summary>
+    [Cmdlet(VerbsCommon.Get, "SophosCustomer", DefaultParameterSetName = ByName)]
+    [OutputType(typeof(SophosCustomer))]
+    public sealed class GetSophosCustomerCommand : PsaMappingCmdlet
+    {
+        public const string ByName = "ByName";
+        public const string ById = "ById";
+
+        // Below this many ids, one request each is cheaper than reading every page of the list.
+        private const int SingleLookupsBeforeFullList = 5;
+
+        private SophosCentralClient? _client;
+        private int _singleLookups;
+
+        [Parameter(ParameterSetName = ByName, Position = 0)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(SophosCustomerNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? Name { get; set; }
+
+        [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("SophosCustomerId")]
+        public Guid[] Id { get; set; } = Array.Empty<Guid>();
+
+        /// <summary>Fetch the list again instead of using the one cached in this session.</summary>
+        [Parameter]
+        public SwitchParameter Refresh { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            _client = RequireSophos();
+            if (Refresh && ParameterSetName == ById)
+                Run((observer, token) => _client.GetCustomersAsync(true, observer, token));
+        }
+
+        protected override void ProcessRecord()
+        {
+            SophosCentralClient client = _client!;
+            if (ParameterSetName == ByName)
+            {
+                IReadOnlyList<SophosCustomer> all = Run((observer, token) => client.GetCustomersAsync(Refresh, observer, token));
+                WriteByName(all);
+                return;
+            }
+
+            foreach (Guid id in Id)
+            {
+                SophosCustomer? customer = _singleLookups < SingleLookupsBeforeFullList
+                    ? Run((observer, token) => client.GetCustomerAsync(id, token))
+                    : Run((observer, token) => client.GetCustomersAsync(false, observer, token)).FirstOrDefault(c => c.SophosCustomerId == id);
+                _singleLookups++;
+
+                if (customer != null)
+                    WriteObject(customer);
+                else
+                    WriteItemError(new PsaMappingException("SophosCustomerNotFound", PsaErrorKind.NotFound,
+                        $"The partner has no Sophos Central customer with id {id}. Run Get-SophosCustomer to list the customers.")
+                    { Target = id });
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_client != null)
+                WriteVerbose($"Sophos Central requests made in this session so far: {_client.Http.Requests.Total}.");
+        }
+
+        private void WriteByName(IReadOnlyList<SophosCustomer> all)
+        {
+            if (Name == null || Name.Length == 0)
+            {
+                WriteObject(all, enumerateCollection: true);
+                return;
+            }
+
+            var patterns = Name.Select(name => new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+            var matched = new bool[Name.Length];
+            foreach (SophosCustomer customer in all)
+            {
+                bool any = false;
+                for (int i = 0; i < patterns.Length; i++)
+                {
+                    if (!patterns[i].IsMatch(customer.SophosCustomerName)) continue;
+                    matched[i] = true;
+                    any = true;
+                }
+
+                if (any) WriteObject(customer);
+            }
+
+            // As Get-Process does: a plain name that matched nothing is an error, a wildcard that matched nothing is not.
+            for (int i = 0; i < Name.Length; i++)
+                if (!matched[i] && !WildcardPattern.ContainsWildcardCharacters(Name[i]))
+                    WriteItemError(new PsaMappingException("SophosCustomerNotFound", PsaErrorKind.NotFound,
+                        $"No Sophos Central customer is named '{Name[i]}'. Use wildcards (for example '{Name[i]}*') or run Get-SophosCustomer to list them all.")
+                    { Target = Name[i] });
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using PsaMapping.Engine;
+using PsaMapping.Engine.Sophos;
+
+namespace PsaMapping
+{
+    /// <summary>
+    /// The base of every PsaMapping cmdlet: finds the session's connections, runs engine work with Ctrl+C
+    /// wired to a cancellation token, relays the engine's verbose and progress messages to the pipeline
+    /// thread (the only thread PowerShell lets us write from), and turns engine errors into ErrorRecords.
+    /// </summary>
+    public abstract class PsaMappingCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private int _progressActivityId;
+
+        internal ModuleState State => ModuleState.Current;
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>The session's Sophos Central connection, or a terminating error that says to connect.</summary>
+        internal SophosCentralClient RequireSophos() =>
+            State.Sophos ?? throw Terminate(new PsaMappingException("SophosNotConnected", PsaErrorKind.NotConnected,
+                "Not connected to Sophos Central. Run Connect-SophosCentral -Credential <client ID and secret> first."));
+
+        /// <summary>
+        /// Runs engine work to completion on the pipeline thread's behalf: messages the work reports are
+        /// written as they arrive, Ctrl+C cancels it, and engine errors come back as they were thrown.
+        /// </summary>
+        protected T Run<T>(Func<IOperationObserver, CancellationToken, Task<T>> work)
+        {
+            var relay = new PipelineRelay();
+            Task<T> task = Task.Run(() => work(relay, _stopping.Token));
+            task.ContinueWith(_ => relay.Complete(), TaskScheduler.Default);
+
+            foreach (Action<PsaMappingCmdlet> write in relay.Pending())
+                write(this);
+
+            if (_progressActivityId != 0)
+                WriteProgress(new ProgressRecord(_progressActivityId, "Done", "Done") { RecordType = ProgressRecordType.Completed });
+
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (PsaMappingException ex)
+            {
+                throw Terminate(ex);
+            }
+        }
+
+        protected void Run(Func<IOperationObserver, CancellationToken, Task> work) =>
+            Run<bool>(async (observer, token) =>
+            {
+                await work(observer, token).ConfigureAwait(false);
+                return true;
+            });
+
+        /// <summary>Stops the command with <paramref name="error"/>; returns nothing, it throws.</summary>
+        protected Exception Terminate(PsaMappingException error)
+        {
+            ThrowTerminatingError(ToErrorRecord(error));
+            return error; // not reached: ThrowTerminatingError always throws
+        }
+
+        /// <summary>Reports one bad item and lets the pipeline go on.</summary>
+        protected void WriteItemError(PsaMappingException error) => WriteError(ToErrorRecord(error));
+
+        internal static ErrorRecord ToErrorRecord(PsaMappingException error)
+        {
+            var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), error.Target);
+            return record;
+        }
+
+        private static ErrorCategory CategoryOf(PsaErrorKind kind)
+        {
+            switch (kind)
+            {
+                case PsaErrorKind.NotConnected: return ErrorCategory.InvalidOperation;
+                case PsaErrorKind.AuthenticationFailed: return ErrorCategory.AuthenticationError;
+                case PsaErrorKind.WrongCredentialType: return ErrorCategory.InvalidArgument;
+                case PsaErrorKind.Forbidden: return ErrorCategory.PermissionDenied;
+                case PsaErrorKind.NotFound: return ErrorCategory.ObjectNotFound;
+                case PsaErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case PsaErrorKind.InvalidResponse: return ErrorCategory.InvalidResult;
+                case PsaErrorKind.Unavailable: return ErrorCategory.ResourceUnavailable;
+                default: return ErrorCategory.NotSpecified;
+            }
+        }
+
+        private void WriteEngineProgress(OperationProgress progress)
+        {
+            if (_progressActivityId == 0) _progressActivityId = Math.Abs(GetType().Name.GetHashCode() % 10000) + 1;
+            var record = new ProgressRecord(_progressActivityId, progress.Activity, progress.Status);
+            if (progress.Total > 0) record.PercentComplete = Math.Min(100, progress.PercentComplete);
+            WriteProgress(record);
+        }
+
+        /// <summary>Carries observer calls from worker threads to the pipeline thread.</summary>
+        private sealed class PipelineRelay : IOperationObserver
+        {
+            private readonly BlockingCollection<Action<PsaMappingCmdlet>> _queue = new BlockingCollection<Action<PsaMappingCmdlet>>();
+
+            public void Verbose(string message) => Post(cmdlet => cmdlet.WriteVerbose(message));
+
+            public void Progress(OperationProgress progress) => Post(cmdlet => cmdlet.WriteEngineProgress(progress));
+
+            public void Complete() => _queue.CompleteAdding();
+
+            public System.Collections.Generic.IEnumerable<Action<PsaMappingCmdlet>> Pending() => _queue.GetConsumingEnumerable();
+
+            private void Post(Action<PsaMappingCmdlet> write)
+            {
+                try
+                {
+                    _queue.Add(write);
+                }
+                catch (InvalidOperationException)
+                {
+                    // The work already finished; a late message has nowhere to go.
+                }
+            }
+        }
+    }
+}

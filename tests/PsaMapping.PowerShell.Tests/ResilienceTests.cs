@@ -1,0 +1,77 @@
+using System.Management.Automation;
+using PsaMapping.Sandbox;
+using PsaMapping.Sandbox.Demo;
+
+namespace PsaMapping.PowerShell.Tests;
+
+/// <summary>Each test runs its own sandbox, because each injects its own faults.</summary>
+public sealed class ResilienceTests
+{
+    [Fact]
+    public async Task With_30_percent_of_responses_failing_the_list_is_still_exactly_complete()
+    {
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 1000, Seed = 7 });
+        server.Faults.Fraction429 = 0.15;
+        server.Faults.RetryAfterSeconds = 0;
+        server.Faults.Fraction5xx = 0.10;
+        server.Faults.FractionDropped = 0.05;
+
+        using var host = new ModuleHost();
+        Sessions.ConnectSophos(host, server).ThrowOnFailure();
+        HostResult result = host.Invoke("Get-SophosCustomer").ThrowOnFailure();
+
+        Assert.Equal(server.Tenants.Select(t => t.Id), result.Output.Select(o => (Guid)o.Properties["SophosCustomerId"].Value));
+        Assert.True(server.Counters.Faults("429") + server.Counters.Faults("5xx") + server.Counters.Faults("dropped") > 0, "faults were injected");
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_renewed_without_the_user_noticing()
+    {
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 120 });
+        server.Faults.TokenLifetimeSeconds = 2;
+
+        using var host = new ModuleHost();
+        Sessions.ConnectSophos(host, server).ThrowOnFailure();
+        long tokensBefore = server.Counters.Requests(SandboxEndpoints.SophosToken);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        HostResult result = host.Invoke("Get-SophosCustomer -Refresh").ThrowOnFailure();
+
+        Assert.Equal(120, result.Output.Count);
+        Assert.True(server.Counters.Requests(SandboxEndpoints.SophosToken) > tokensBefore);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_recovers_ends_in_a_clear_unavailable_error()
+    {
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 10 });
+        using var host = new ModuleHost();
+        Sessions.ConnectSophos(host, server).ThrowOnFailure();
+        server.Faults.AlwaysFailStatus = 503;
+        server.Faults.RetryAfterSeconds = 0;
+
+        HostResult result = host.Invoke("Get-SophosCustomer -Refresh");
+
+        ErrorRecord error = result.Error;
+        Assert.Equal("SophosCentralUnavailable,PsaMapping.Commands.GetSophosCustomerCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
+        Assert.Contains("503", error.Exception.Message);
+        Assert.Equal(7, server.Counters.Requests(SandboxEndpoints.SophosTenants)); // 1 attempt + 6 retries
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_a_fetch_that_is_waiting_on_the_server()
+    {
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 10 });
+        using var host = new ModuleHost();
+        Sessions.ConnectSophos(host, server).ThrowOnFailure();
+        server.Faults.LatencyMs = 60_000;
+
+        using System.Management.Automation.PowerShell shell = host.Begin("Get-SophosCustomer -Refresh", out IAsyncResult pending);
+        while (server.Counters.Requests(SandboxEndpoints.SophosTenants) == 0) await Task.Delay(20);
+
+        Task stop = Task.Factory.FromAsync(shell.BeginStop(null, null), shell.EndStop);
+        Assert.True(stop.Wait(TimeSpan.FromSeconds(15)), "the command stopped instead of waiting for the 60 s response");
+        Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+    }
+}

@@ -1,0 +1,30 @@
+using PsaMapping.Sandbox;
+using PsaMapping.Sandbox.Demo;
+
+namespace PsaMapping.PowerShell.Tests;
+
+/// <summary>One sandbox per test class, for tests that do not change its faults.</summary>
+public sealed class SandboxFixture : IAsyncLifetime
+{
+    public SandboxServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 250 });
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+internal static class Sessions
+{
+    /// <summary>A fresh PowerShell session with the module imported, connected to the sandbox's Sophos Central.</summary>
+    public static ModuleHost ConnectedToSophos(SandboxServer server)
+    {
+        var host = new ModuleHost();
+        ConnectSophos(host, server).ThrowOnFailure();
+        return host;
+    }
+
+    public static HostResult ConnectSophos(ModuleHost host, SandboxServer server, string? secret = null, string? clientId = null) =>
+        host.Invoke("Connect-SophosCentral -Credential $args[0] -AuthUri $args[1] -ApiUri $args[2]",
+            ModuleHost.Credential(clientId ?? server.Options.SophosClientId, secret ?? server.Options.SophosClientSecret),
+            server.SophosAuthUri, server.SophosApiUri);
+}
