@@ -11,7 +11,7 @@ internal static class Program
     private const int StandalonePort = 5080;
 
     private const string Usage = """
-        PsaMapping sandbox: local stand-in for Sophos Central on 127.0.0.1.
+        PsaMapping sandbox: local stand-in for Sophos Central and Autotask on 127.0.0.1.
 
         Usage: PsaMapping.Sandbox [options]
                PsaMapping.Sandbox demo [demo options]
@@ -19,6 +19,7 @@ internal static class Program
         Options:
           --port <n>            port to listen on (default 5080; 0 = any free port)
           --tenants <n>         number of seeded tenants (default 250)
+          --companies <n>       number of seeded Autotask companies (default 400; more when the tenants need more)
           --seed <n>            seed for the generated data (default 42)
           --latency-ms <n>      latency added to every response
           --jitter-ms <n>       plus a random 0..n milliseconds
@@ -54,17 +55,27 @@ internal static class Program
         }
 
         await using var server = await SandboxServer.StartAsync(options);
-        string auth = server.SophosAuthUri.ToString(), api = server.SophosApiUri.ToString();
+        string auth = server.SophosAuthUri.ToString(), api = server.SophosApiUri.ToString(), zone = server.AutotaskZoneUri.ToString();
         Console.WriteLine($"""
             PsaMapping sandbox listening on {server.BaseUri}
               Sophos auth URI : {auth}
               Sophos API URI  : {api}
               Partner client  : {options.SophosClientId}
               Partner secret  : {options.SophosClientSecret}   (fake sandbox values)
+              Tenant client   : {options.SophosTenantClientId}   (tenant-level: refused by Connect-SophosCentral)
+              Tenant secret   : {options.SophosTenantClientSecret}
               Tenants         : {server.Tenants.Count} (seed {options.Seed})
+
+              Autotask zone URI        : {zone}
+              Autotask REST base       : {server.AutotaskApiUri}V1.0/
+              Autotask user            : {options.AutotaskUserName}
+              Autotask secret          : {options.AutotaskSecret}   (fake sandbox values)
+              Autotask integration code: {options.AutotaskIntegrationCode}
+              Companies / contracts    : {server.Companies.Count} / {server.Contracts.Count}
 
             Connect from PowerShell:
               Connect-SophosCentral -Credential ([pscredential]::new('{options.SophosClientId}', (ConvertTo-SecureString '{options.SophosClientSecret}' -AsPlainText -Force))) -AuthUri {auth} -ApiUri {api}
+              Connect-Autotask -Credential ([pscredential]::new('{options.AutotaskUserName}', (ConvertTo-SecureString '{options.AutotaskSecret}' -AsPlainText -Force))) -IntegrationCode '{options.AutotaskIntegrationCode}' -ZoneUri {zone}
 
             Press Ctrl+C to stop.
             """);
@@ -86,6 +97,7 @@ internal static class Program
             {
                 case "--port": options.Port = Int(name, value); break;
                 case "--tenants": options.TenantCount = Int(name, value); break;
+                case "--companies": options.CompanyCount = Int(name, value); break;
                 case "--seed": options.Seed = Int(name, value); break;
                 case "--latency-ms": faults.LatencyMs = Int(name, value); break;
                 case "--jitter-ms": faults.LatencyJitterMs = Int(name, value); break;

@@ -17,6 +17,7 @@ public sealed class SandboxCounters
 
     private readonly ConcurrentDictionary<string, EndpointCounter> _endpoints = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _faults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _threadLimitViolations = new(StringComparer.Ordinal);
 
     /// <summary>Every request that reached the endpoint, faulted ones included.</summary>
     public long Requests(string endpoint) =>
@@ -26,8 +27,20 @@ public sealed class SandboxCounters
     public int MaxConcurrency(string endpoint) =>
         _endpoints.TryGetValue(endpoint, out var c) ? Volatile.Read(ref c.MaxInFlight) : 0;
 
-    /// <summary>Faults injected of one kind: "429", "5xx", "dropped", "always".</summary>
+    /// <summary>
+    /// Faults of one kind: injected ones ("429", "5xx", "dropped", "always") and Autotask's hourly
+    /// threshold rejections ("threshold"). See <see cref="SandboxFaultKinds"/>.
+    /// </summary>
     public long Faults(string kind) => _faults.TryGetValue(kind, out var n) ? n : 0;
+
+    /// <summary>
+    /// Requests Autotask rejected because more than its thread limit were already in flight for the same
+    /// integration code on that endpoint (e.g. <c>SandboxEndpoints.AutotaskEntity("Companies")</c>).
+    /// A well-behaved client keeps this at 0.
+    /// </summary>
+    public long ThreadLimitViolations(string endpoint) => _threadLimitViolations.TryGetValue(endpoint, out var n) ? n : 0;
+
+    public long TotalThreadLimitViolations => _threadLimitViolations.Values.Sum();
 
     public IReadOnlyDictionary<string, long> RequestsByEndpoint =>
         _endpoints.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Requests), StringComparer.Ordinal);
@@ -39,6 +52,7 @@ public sealed class SandboxCounters
     {
         _endpoints.Clear();
         _faults.Clear();
+        _threadLimitViolations.Clear();
     }
 
     /// <summary>Counts a request and marks it in flight; dispose the result when it ends.</summary>
@@ -57,10 +71,18 @@ public sealed class SandboxCounters
 
     internal void CountFault(string kind) => _faults.AddOrUpdate(kind, 1, static (_, n) => n + 1);
 
-    internal readonly struct InFlight : IDisposable
+    internal void CountThreadLimitViolation(string endpoint) =>
+        _threadLimitViolations.AddOrUpdate(endpoint, 1, static (_, n) => n + 1);
+
+    /// <summary>Idempotent, so it can be released early (as the response starts) and again at the end.</summary>
+    internal sealed class InFlight : IDisposable
     {
-        private readonly EndpointCounter _counter;
+        private EndpointCounter? _counter;
         public InFlight(EndpointCounter counter) => _counter = counter;
-        public void Dispose() => Interlocked.Decrement(ref _counter.InFlight);
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _counter, null) is { } counter) Interlocked.Decrement(ref counter.InFlight);
+        }
     }
 }

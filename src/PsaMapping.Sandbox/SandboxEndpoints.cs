@@ -8,6 +8,17 @@ public static class SandboxEndpoints
     public const string SophosTenants = "sophos.tenants";
     public const string SophosTenant = "sophos.tenant";
 
+    /// <summary>GET /ATServicesRest/V1.0/ZoneInformation (no credentials, no limits).</summary>
+    public const string AutotaskZone = "autotask.zone";
+
+    public const string AutotaskThreshold = "autotask.ThresholdInformation";
+
+    /// <summary>
+    /// Every request on one Autotask entity (query, query/next, query/count, get by id, entityInformation)
+    /// counts under one key, because Autotask's thread limit is per object endpoint.
+    /// </summary>
+    public static string AutotaskEntity(string entity) => "autotask." + entity;
+
     /// <summary>Requests that matched no route (answered 404).</summary>
     public const string Unknown = "unknown";
 }
@@ -19,4 +30,7 @@ public static class SandboxFaultKinds
     public const string ServerError = "5xx";
     public const string Dropped = "dropped";
     public const string Always = "always";
+
+    /// <summary>Autotask requests refused because the hourly request threshold was reached (not injected).</summary>
+    public const string Threshold = "threshold";
 }

@@ -4,8 +4,8 @@ namespace PsaMapping.Sandbox.Faults;
 
 /// <summary>
 /// Sits after routing and in front of every endpoint: counts the request first (so faulted requests
-/// are counted too), then injects, in order, latency, the always-fail status, a dropped connection,
-/// a 429 and a 5xx.
+/// are counted too), runs the endpoint's admission gate if it has one, then injects, in order,
+/// latency, the always-fail status, a dropped connection, a 429 and a 5xx.
 /// </summary>
 internal sealed class FaultInjectionMiddleware
 {
@@ -32,6 +32,18 @@ internal sealed class FaultInjectionMiddleware
     {
         var endpoint = context.GetEndpoint()?.Metadata.GetMetadata<SandboxEndpointInfo>() ?? _fallback;
         using var inFlight = _counters.Enter(endpoint.Key);
+        ReleaseWhenResponseStarts(context, inFlight);
+
+        // The service's own limits come before injected latency, so they hold while the latency runs.
+        var admission = endpoint.Gate?.Invoke(context) ?? default;
+        if (admission.Rejection is { } rejection)
+        {
+            await rejection.ExecuteAsync(context);
+            return;
+        }
+        using var lease = admission.Lease;
+        if (lease is not null) ReleaseWhenResponseStarts(context, lease);
+
         var faults = _options.Faults.Snapshot();
 
         int delay = faults.LatencyMs + (faults.LatencyJitterMs > 0 ? Next(faults.LatencyJitterMs + 1) : 0);
@@ -83,6 +95,18 @@ internal sealed class FaultInjectionMiddleware
 
         await _next(context);
     }
+
+    /// <summary>
+    /// Ends a request's in-flight state as its response starts rather than after it has been sent: a
+    /// client that waits for one answer before sending its next request must never be seen overlapping
+    /// with itself. The disposables are idempotent; the using still releases requests that never answer.
+    /// </summary>
+    private static void ReleaseWhenResponseStarts(HttpContext context, IDisposable release) =>
+        context.Response.OnStarting(static state =>
+        {
+            ((IDisposable)state).Dispose();
+            return Task.CompletedTask;
+        }, release);
 
     private bool Roll(double fraction)
     {
