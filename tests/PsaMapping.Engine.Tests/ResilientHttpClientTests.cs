@@ -12,7 +12,7 @@ public sealed class ResilientHttpClientTests
     {
         var options = new ResilienceOptions();
         configure?.Invoke(options);
-        return new ResilientHttpClient("Test Service", handler, options, _time);
+        return new ResilientHttpClient(new ApiService("Test Service", "TestService"), handler, options, _time);
     }
 
     private static Func<HttpRequestMessage> Get => () => new HttpRequestMessage(HttpMethod.Get, Target);
@@ -31,7 +31,7 @@ public sealed class ResilientHttpClientTests
         Assert.Equal(1, handler.Calls);
 
         _time.Advance(TimeSpan.FromSeconds(0.2));
-        using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(10));
+        using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal(2, handler.Calls);
         Assert.Equal(1, client.Requests.Retries);
@@ -47,7 +47,7 @@ public sealed class ResilientHttpClientTests
         await Eventually.True(() => handler.Calls == 1, "the first attempt is made");
         _time.Advance(TimeSpan.FromSeconds(30));
 
-        using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(10));
+        using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(200, (int)response.StatusCode);
     }
 
@@ -55,7 +55,7 @@ public sealed class ResilientHttpClientTests
     public async Task Without_Retry_After_the_backoff_grows_exponentially()
     {
         var handler = new StubHandler(call => call <= 3 ? StubHandler.Status(502) : StubHandler.Status(200));
-        using var client = Client(handler, o => o.BaseDelay = TimeSpan.FromSeconds(10));
+        using var client = Client(handler, o => o.BaseDelay = TimeSpan.FromSeconds(30));
 
         Task<HttpResponseMessage> send = client.SendAsync("things", Get, CancellationToken.None);
         await Eventually.True(() => handler.Calls == 1, "the first attempt is made");
@@ -76,7 +76,7 @@ public sealed class ResilientHttpClientTests
             }
         }
 
-        using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(10));
+        using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(4, handler.Calls);
         Assert.Equal(3, retryTimes.Count);
         Assert.True(retryTimes[2] > 20, $"the third retry comes after the backoff grew (at {string.Join(", ", retryTimes)} s)");
@@ -156,7 +156,7 @@ public sealed class ResilientHttpClientTests
         await Eventually.True(() => handler.Calls == 1, "the first attempt is made");
         _time.Advance(TimeSpan.FromSeconds(20));
 
-        using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(10));
+        using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal(2, handler.Calls);
     }
@@ -167,8 +167,16 @@ public sealed class ResilientHttpClientTests
         var cancelledInHandler = new TaskCompletionSource();
         var handler = new StubHandler(async (_, _, token) =>
         {
-            using (token.Register(() => cancelledInHandler.TrySetResult()))
+            try
+            {
                 await Task.Delay(Timeout.Infinite, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                cancelledInHandler.TrySetResult();
+                throw;
+            }
+
             return StubHandler.Status(200);
         });
         using var client = Client(handler);
@@ -178,8 +186,8 @@ public sealed class ResilientHttpClientTests
         await Eventually.True(() => handler.Calls == 1, "the first attempt is made");
         cts.Cancel();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send.WaitAsync(TimeSpan.FromSeconds(10)));
-        await cancelledInHandler.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send.WaitAsync(TimeSpan.FromSeconds(30)));
+        await cancelledInHandler.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, handler.Calls);
     }
 

@@ -227,7 +227,7 @@ public sealed class SophosCentralClientProtocolTests
         await client.ConnectAsync(CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<PsaMappingException>(() => client.GetCustomersAsync(false, null, CancellationToken.None));
-        Assert.Equal("SophosCentralInvalidResponse", error.ErrorId);
+        Assert.Equal("SophosInvalidResponse", error.ErrorId);
         Assert.Contains(expected, error.Message);
     }
 

@@ -51,7 +51,7 @@ internal static class Eventually
     /// <summary>Waits (in real time, briefly) for background work driven by fake time to catch up.</summary>
     public static async Task True(Func<bool> condition, string because)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30); // a generous bound for a loaded CI machine, not a timing assertion
         while (!condition())
         {
             if (DateTime.UtcNow > deadline) Assert.Fail("Timed out waiting until " + because);

@@ -22,33 +22,33 @@ namespace PsaMapping.Engine.Http
 
         private static readonly JsonSerializer Serializer = JsonSerializer.Create(Settings);
 
-        public static async Task<T> ReadAsync<T>(HttpResponseMessage response, string serviceName, string endpoint)
+        public static async Task<T> ReadAsync<T>(HttpResponseMessage response, ApiService service, string endpoint)
             where T : class
         {
             string text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            return Parse<T>(text, serviceName, endpoint, (int)response.StatusCode);
+            return Parse<T>(text, service, endpoint, (int)response.StatusCode);
         }
 
-        public static T Parse<T>(string text, string serviceName, string endpoint, int status) where T : class
+        public static T Parse<T>(string text, ApiService service, string endpoint, int status) where T : class
         {
             string trimmed = text.TrimStart();
             if (trimmed.Length == 0)
-                throw Invalid(serviceName, endpoint, status, "the body was empty");
+                throw Invalid(service, endpoint, status, "the body was empty");
             if (trimmed[0] == '<')
-                throw Invalid(serviceName, endpoint, status, "it sent an HTML page instead of JSON (often a proxy or maintenance page)");
+                throw Invalid(service, endpoint, status, "it sent an HTML page instead of JSON (often a proxy or maintenance page)");
 
             try
             {
                 using (var reader = new JsonTextReader(new System.IO.StringReader(text)) { MaxDepth = 64, DateParseHandling = DateParseHandling.None })
                 {
                     T? value = Serializer.Deserialize<T>(reader);
-                    if (value == null) throw Invalid(serviceName, endpoint, status, "the body was null");
+                    if (value == null) throw Invalid(service, endpoint, status, "the body was null");
                     return value;
                 }
             }
             catch (JsonException ex)
             {
-                throw Invalid(serviceName, endpoint, status, ex.Message, ex);
+                throw Invalid(service, endpoint, status, ex.Message, ex);
             }
         }
 
@@ -66,9 +66,9 @@ namespace PsaMapping.Engine.Http
             }
         }
 
-        private static PsaMappingException Invalid(string serviceName, string endpoint, int status, string why, Exception? inner = null) =>
-            new PsaMappingException(serviceName.Replace(" ", string.Empty) + "InvalidResponse", PsaErrorKind.InvalidResponse,
-                $"{serviceName} answered {endpoint} (HTTP {status}) with a response that could not be read: {why}. " +
+        private static PsaMappingException Invalid(ApiService service, string endpoint, int status, string why, Exception? inner = null) =>
+            new PsaMappingException(service.ErrorIdPrefix + "InvalidResponse", PsaErrorKind.InvalidResponse,
+                $"{service.Name} answered {endpoint} (HTTP {status}) with a response that could not be read: {why}. " +
                 "Nothing was changed. Run the command again; if it persists, the service may be having problems.", inner)
             { Target = endpoint };
     }

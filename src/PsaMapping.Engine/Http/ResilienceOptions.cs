@@ -26,6 +26,13 @@ namespace PsaMapping.Engine.Http
         /// <summary>Requests in flight at once per endpoint (Autotask allows 3 per object endpoint).</summary>
         public int ConcurrencyPerEndpoint { get; set; } = 3;
 
+        /// <summary>
+        /// Clients with the same scope share one concurrency limit per endpoint, as the server counts them:
+        /// Autotask's thread limit is per integration code, however many sessions in this process use it.
+        /// Null: the client has a limit of its own.
+        /// </summary>
+        public string? ConcurrencyScope { get; set; }
+
         /// <summary>The circuit opens when at least this share of recent attempts failed...</summary>
         public double BreakerFailureRatio { get; set; } = 0.8;
 

@@ -25,14 +25,24 @@ namespace PsaMapping.Engine.Http
 
         private readonly HttpClient _http;
         private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PartitionedRateLimiter<string>> SharedLimiters =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, PartitionedRateLimiter<string>>();
+
         private readonly PartitionedRateLimiter<string> _limiter;
+        private readonly bool _ownsLimiter;
         private readonly ResilienceOptions _options;
         private readonly TimeProvider _time;
+        private readonly Func<HttpResponseMessage, Task<bool>> _isTransientFailure;
 
-        public ResilientHttpClient(string serviceName, HttpMessageHandler handler, ResilienceOptions? options = null,
-            TimeProvider? timeProvider = null, bool disposeHandler = true)
+        /// <param name="isTransientFailure">
+        /// Whether a response is worth another try. The default retries 408, 429 and 5xx; a service whose
+        /// 5xx can also be a definitive answer (Autotask reports validation errors as 500) passes its own.
+        /// </param>
+        public ResilientHttpClient(ApiService service, HttpMessageHandler handler, ResilienceOptions? options = null,
+            TimeProvider? timeProvider = null, bool disposeHandler = true, Func<HttpResponseMessage, Task<bool>>? isTransientFailure = null)
         {
-            ServiceName = serviceName ?? throw new ArgumentNullException(nameof(serviceName));
+            _isTransientFailure = isTransientFailure ?? (response => Task.FromResult(IsTransientStatus(response.StatusCode)));
+            Service = service ?? throw new ArgumentNullException(nameof(service));
             _options = (options ?? new ResilienceOptions()).Clone();
             _time = timeProvider ?? TimeProvider.System;
             _http = new HttpClient(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler)
@@ -41,19 +51,17 @@ namespace PsaMapping.Engine.Http
                 Timeout = Timeout.InfiniteTimeSpan,
                 MaxResponseContentBufferSize = _options.MaxResponseBytes,
             };
-            int permits = Math.Max(1, _options.ConcurrencyPerEndpoint);
-            _limiter = PartitionedRateLimiter.Create<string, string>(endpoint =>
-                RateLimitPartition.GetConcurrencyLimiter(endpoint, _ => new ConcurrencyLimiterOptions
-                {
-                    PermitLimit = permits,
-                    QueueLimit = int.MaxValue,
-                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                }));
+            _limiter = _options.ConcurrencyScope == null
+                ? CreateLimiter(_options.ConcurrencyPerEndpoint)
+                : SharedLimiters.GetOrAdd(_options.ConcurrencyScope + "|" + _options.ConcurrencyPerEndpoint, _ => CreateLimiter(_options.ConcurrencyPerEndpoint));
+            _ownsLimiter = _options.ConcurrencyScope == null;
             _pipeline = BuildPipeline();
         }
 
-        /// <summary>"Sophos Central" or "Autotask": used in messages and error ids.</summary>
-        public string ServiceName { get; }
+        public ApiService Service { get; }
+
+        /// <summary>"Sophos Central" or "Autotask": used in messages.</summary>
+        public string ServiceName => Service.Name;
 
         public RequestCounter Requests { get; } = new RequestCounter();
 
@@ -97,12 +105,12 @@ namespace PsaMapping.Engine.Http
                     throw Unavailable(endpoint, outcome.Exception);
 
                 HttpResponseMessage result = outcome.Result!;
-                if (IsTransientStatus(result.StatusCode))
+                if (await _isTransientFailure(result).ConfigureAwait(false))
                 {
                     string status = (int)result.StatusCode + " " + result.ReasonPhrase;
                     result.Dispose();
-                    throw new PsaMappingException(ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
-                        $"{ServiceName} kept failing: the last of {_options.MaxRetryAttempts + 1} attempts at {endpoint} was answered " +
+                    throw new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
+                        $"{Service.Name} kept failing: the last of {_options.MaxRetryAttempts + 1} attempts at {endpoint} was answered " +
                         $"{status}. Wait a few minutes and run the command again; if it keeps failing, check the service's status page.")
                     { Target = endpoint };
                 }
@@ -114,8 +122,6 @@ namespace PsaMapping.Engine.Http
                 ResilienceContextPool.Shared.Return(context);
             }
         }
-
-        private string ErrorIdPrefix => ServiceName.Replace(" ", string.Empty);
 
         private PsaMappingException Unavailable(string endpoint, Exception cause)
         {
@@ -136,16 +142,28 @@ namespace PsaMapping.Engine.Http
                     break;
             }
 
-            return new PsaMappingException(ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
-                $"{ServiceName} could not be reached at {endpoint}: {why}. Check the network and the service's status page, then run the command again.",
+            return new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
+                $"{Service.Name} could not be reached at {endpoint}: {why}. Check the network and the service's status page, then run the command again.",
                 cause) { Target = endpoint };
+        }
+
+        private static PartitionedRateLimiter<string> CreateLimiter(int permitsPerEndpoint)
+        {
+            int permits = Math.Max(1, permitsPerEndpoint);
+            return PartitionedRateLimiter.Create<string, string>(endpoint =>
+                RateLimitPartition.GetConcurrencyLimiter(endpoint, _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = permits,
+                    QueueLimit = int.MaxValue,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                }));
         }
 
         private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
         {
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
             {
-                Name = ServiceName,
+                Name = Service.Name,
                 TimeProvider = _time,
             };
 
@@ -156,7 +174,7 @@ namespace PsaMapping.Engine.Http
                 UseJitter = true,
                 Delay = _options.BaseDelay,
                 MaxDelay = _options.MaxDelay,
-                ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, args.Context.CancellationToken)),
+                ShouldHandle = args => IsTransientAsync(args.Outcome, args.Context.CancellationToken),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result)),
                 OnRetry = args =>
                 {
@@ -173,7 +191,7 @@ namespace PsaMapping.Engine.Http
                 MinimumThroughput = _options.BreakerMinimumThroughput,
                 SamplingDuration = _options.BreakerSamplingDuration,
                 BreakDuration = _options.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, args.Context.CancellationToken)),
+                ShouldHandle = args => IsTransientAsync(args.Outcome, args.Context.CancellationToken),
             });
 
             builder.AddRateLimiter(new RateLimiterStrategyOptions
@@ -186,11 +204,16 @@ namespace PsaMapping.Engine.Http
             return builder.Build();
         }
 
-        /// <summary>408, 429 and 5xx answers, and failures to get an answer at all, are worth another try.</summary>
-        internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken callerToken)
+        /// <summary>Transient answers (see the constructor), and failures to get an answer at all, are worth another try.</summary>
+        private async ValueTask<bool> IsTransientAsync(Outcome<HttpResponseMessage> outcome, CancellationToken callerToken)
         {
-            if (outcome.Result != null) return IsTransientStatus(outcome.Result.StatusCode);
-            switch (outcome.Exception)
+            if (outcome.Result != null) return await _isTransientFailure(outcome.Result).ConfigureAwait(false);
+            return IsTransientException(outcome.Exception, callerToken);
+        }
+
+        private static bool IsTransientException(Exception? exception, CancellationToken callerToken)
+        {
+            switch (exception)
             {
                 case null:
                     return false;
@@ -207,7 +230,7 @@ namespace PsaMapping.Engine.Http
             }
         }
 
-        internal static bool IsTransientStatus(HttpStatusCode status) =>
+        public static bool IsTransientStatus(HttpStatusCode status) =>
             status == HttpStatusCode.RequestTimeout || (int)status == 429 || (int)status >= 500;
 
         /// <summary>The server's Retry-After, clamped to [0, MaxRetryAfter]; null to use the backoff.</summary>
@@ -228,7 +251,7 @@ namespace PsaMapping.Engine.Http
         public void Dispose()
         {
             _http.Dispose();
-            _limiter.Dispose();
+            if (_ownsLimiter) _limiter.Dispose();
         }
     }
 }

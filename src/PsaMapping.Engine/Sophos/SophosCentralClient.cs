@@ -18,7 +18,7 @@ namespace PsaMapping.Engine.Sophos
     /// </summary>
     public sealed class SophosCentralClient : IDisposable
     {
-        public const string ServiceName = "Sophos Central";
+        public static readonly ApiService Service = ApiService.SophosCentral;
         public const string DefaultAuthUri = "https://id.sophos.com";
         public const string DefaultApiUri = "https://api.central.sophos.com";
 
@@ -54,7 +54,7 @@ namespace PsaMapping.Engine.Sophos
             _authBase = UriPolicy.RequireSecureBase(authUri ?? new Uri(DefaultAuthUri), "The Sophos authentication address");
             _apiBase = UriPolicy.RequireSecureBase(apiUri ?? new Uri(DefaultApiUri), "The Sophos API address");
             _time = timeProvider ?? TimeProvider.System;
-            Http = new ResilientHttpClient(ServiceName, handler ?? new HttpClientHandler(), resilience, _time);
+            Http = new ResilientHttpClient(Service, handler ?? new HttpClientHandler(), resilience, _time);
         }
 
         public ResilientHttpClient Http { get; }
@@ -75,7 +75,7 @@ namespace PsaMapping.Engine.Sophos
                        () => new HttpRequestMessage(HttpMethod.Get, whoAmIUri), cancellationToken).ConfigureAwait(false))
             {
                 await EnsureSuccessAsync(response, "whoami", cancellationToken).ConfigureAwait(false);
-                whoAmI = await JsonBody.ReadAsync<WhoAmIDto>(response, ServiceName, "GET /whoami/v1").ConfigureAwait(false);
+                whoAmI = await JsonBody.ReadAsync<WhoAmIDto>(response, Service, "GET /whoami/v1").ConfigureAwait(false);
             }
 
             if (!string.Equals(whoAmI.IdType, "partner", StringComparison.OrdinalIgnoreCase))
@@ -86,12 +86,12 @@ namespace PsaMapping.Engine.Sophos
 
             if (!Guid.TryParse(whoAmI.Id, out Guid partnerId))
                 throw new PsaMappingException("SophosInvalidResponse", PsaErrorKind.InvalidResponse,
-                    $"{ServiceName} answered whoami with a partner id that is not a GUID ('{whoAmI.Id}'). Run the command again; if it persists, the service may be having problems.");
+                    $"{Service.Name} answered whoami with a partner id that is not a GUID ('{whoAmI.Id}'). Run the command again; if it persists, the service may be having problems.");
 
             string? global = whoAmI.ApiHosts?.Global;
             if (string.IsNullOrWhiteSpace(global) || !Uri.TryCreate(global!.Trim().TrimEnd('/'), UriKind.Absolute, out Uri? globalUri))
                 throw new PsaMappingException("SophosInvalidResponse", PsaErrorKind.InvalidResponse,
-                    $"{ServiceName} answered whoami without a usable apiHosts.global ('{global}'). Run the command again; if it persists, the service may be having problems.");
+                    $"{Service.Name} answered whoami without a usable apiHosts.global ('{global}'). Run the command again; if it persists, the service may be having problems.");
 
             _globalBase = UriPolicy.RequireSecureBase(globalUri, "The partner API host named by whoami");
             _partnerId = partnerId;
@@ -137,7 +137,7 @@ namespace PsaMapping.Engine.Sophos
             {
                 if (response.StatusCode == HttpStatusCode.NotFound) return null;
                 await EnsureSuccessAsync(response, "the customer " + id, cancellationToken).ConfigureAwait(false);
-                TenantDto tenant = await JsonBody.ReadAsync<TenantDto>(response, ServiceName, "GET /partner/v1/tenants/{id}").ConfigureAwait(false);
+                TenantDto tenant = await JsonBody.ReadAsync<TenantDto>(response, Service, "GET /partner/v1/tenants/{id}").ConfigureAwait(false);
                 return tenant.ToCustomer();
             }
         }
@@ -193,7 +193,7 @@ namespace PsaMapping.Engine.Sophos
             using (HttpResponseMessage response = await SendPartnerRequestAsync(TenantsEndpoint, uri, cancellationToken).ConfigureAwait(false))
             {
                 await EnsureSuccessAsync(response, "the customer list", cancellationToken).ConfigureAwait(false);
-                return await JsonBody.ReadAsync<TenantPageDto>(response, ServiceName, "GET /partner/v1/tenants (page " + page + ")").ConfigureAwait(false);
+                return await JsonBody.ReadAsync<TenantPageDto>(response, Service, "GET /partner/v1/tenants (page " + page + ")").ConfigureAwait(false);
             }
         }
 
@@ -264,7 +264,7 @@ namespace PsaMapping.Engine.Sophos
                     if (!response.IsSuccessStatusCode)
                         throw await TokenErrorAsync(response).ConfigureAwait(false);
 
-                    TokenResponseDto dto = await JsonBody.ReadAsync<TokenResponseDto>(response, ServiceName, "POST /api/v2/oauth2/token").ConfigureAwait(false);
+                    TokenResponseDto dto = await JsonBody.ReadAsync<TokenResponseDto>(response, Service, "POST /api/v2/oauth2/token").ConfigureAwait(false);
                     TimeSpan lifetime = TimeSpan.FromSeconds(dto.ExpiresIn.GetValueOrDefault(3600) > 0 ? dto.ExpiresIn.GetValueOrDefault(3600) : 3600);
                     // Renew a little before expiry: two minutes early for normal tokens, a fifth of the
                     // lifetime for short ones, so a request never leaves with a token about to lapse.

@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using PsaMapping.Engine.Http;
+
+namespace PsaMapping.Engine.Autotask
+{
+    /// <summary>
+    /// The Autotask PSA REST API (V1.0): zone discovery, the three authentication headers, entity queries
+    /// with paging, picklists. Requests are a shared, scarce budget (10,000 an hour for the whole database,
+    /// 3 at a time per endpoint), so everything here asks for as much as one request allows.
+    /// </summary>
+    public sealed class AutotaskClient : IDisposable
+    {
+        public static readonly ApiService Service = ApiService.Autotask;
+        public const string DefaultZoneUri = "https://webservices.autotask.net";
+
+        /// <summary>Most rows one query page may return.</summary>
+        public const int MaxRecords = 500;
+
+        public const string ZoneEndpoint = "autotask.zone";
+        public static string EntityEndpoint(string entity) => "autotask." + entity;
+
+        private readonly Uri _zoneBase;
+        private readonly Uri? _givenApiBase;
+        private readonly ConcurrentDictionary<string, Task<IReadOnlyDictionary<string, Picklist>>> _picklists =
+            new ConcurrentDictionary<string, Task<IReadOnlyDictionary<string, Picklist>>>(StringComparer.OrdinalIgnoreCase);
+
+        private Uri? _restBase;
+
+        public AutotaskClient(AutotaskCredential credential, Uri? zoneUri = null, Uri? apiUri = null,
+            HttpMessageHandler? handler = null, ResilienceOptions? resilience = null, TimeProvider? timeProvider = null)
+        {
+            Credential = credential ?? throw new ArgumentNullException(nameof(credential));
+            _zoneBase = UriPolicy.RequireSecureBase(zoneUri ?? new Uri(DefaultZoneUri), "The Autotask zone lookup address");
+            _givenApiBase = apiUri == null ? null : UriPolicy.RequireSecureBase(apiUri, "The Autotask API address");
+            Http = new ResilientHttpClient(Service, handler ?? new HttpClientHandler(), SharedThreadLimit(resilience, credential), timeProvider,
+                isTransientFailure: AutotaskErrors.IsTransientAsync);
+        }
+
+        public AutotaskCredential Credential { get; }
+
+        public ResilientHttpClient Http { get; }
+
+        public Uri ZoneUri => _zoneBase;
+
+        /// <summary>The -ApiUri given, if any (then no zone lookup is made).</summary>
+        public Uri? GivenApiUri => _givenApiBase;
+
+        /// <summary>The REST base in use ({zone url}V1.0/), once connected.</summary>
+        public Uri? RestBase => _restBase;
+
+        /// <summary>
+        /// Finds the user's zone (unless an API address was given) and checks the credentials with one cheap
+        /// authenticated call, which also brings the company picklists every later command needs.
+        /// </summary>
+        public async Task<AutotaskConnection> ConnectAsync(CancellationToken cancellationToken)
+        {
+            Uri apiBase = _givenApiBase ?? await LookUpZoneAsync(cancellationToken).ConfigureAwait(false);
+            Uri restBase = new Uri(apiBase, "V1.0/");
+
+            Uri fieldsUri = new Uri(restBase, "Companies/entityInformation/fields");
+            using (HttpResponseMessage response = await SendAuthenticatedAsync(EntityEndpoint("Companies"),
+                       () => new HttpRequestMessage(HttpMethod.Get, fieldsUri), cancellationToken).ConfigureAwait(false))
+            {
+                if (!response.IsSuccessStatusCode)
+                    throw await AutotaskErrors.CredentialErrorAsync(response, Credential, zoneLookedUp: _givenApiBase == null).ConfigureAwait(false);
+                var fields = await JsonBody.ReadAsync<EntityFieldsDto>(response, Service, "GET Companies/entityInformation/fields").ConfigureAwait(false);
+                _picklists["Companies"] = Task.FromResult(Picklist.From(fields));
+            }
+
+            _restBase = restBase;
+            return new AutotaskConnection(Credential.UserName, apiBase, _givenApiBase == null ? _zoneBase : null);
+        }
+
+        /// <summary>
+        /// Autotask counts its 3-thread limit per integration code, so every session of this process that uses
+        /// the same code shares one limit (keyed by a hash: the code itself is a secret).
+        /// </summary>
+        private static ResilienceOptions SharedThreadLimit(ResilienceOptions? options, AutotaskCredential credential)
+        {
+            ResilienceOptions shared = (options ?? new ResilienceOptions()).Clone();
+            if (shared.ConcurrencyScope == null)
+            {
+                using (var sha = System.Security.Cryptography.SHA256.Create())
+                {
+                    byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(credential.RevealIntegrationCode()));
+                    shared.ConcurrencyScope = "autotask:" + BitConverter.ToString(hash, 0, 12).Replace("-", string.Empty);
+                }
+            }
+
+            return shared;
+        }
+
+        private async Task<Uri> LookUpZoneAsync(CancellationToken cancellationToken)
+        {
+            var uri = new Uri(_zoneBase, "ATServicesRest/V1.0/ZoneInformation?user=" + Uri.EscapeDataString(Credential.UserName));
+            using (HttpResponseMessage response = await Http.SendAsync(ZoneEndpoint, () => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false))
+            {
+                if (!response.IsSuccessStatusCode)
+                    throw await AutotaskErrors.ZoneErrorAsync(response, Credential.UserName).ConfigureAwait(false);
+                var zone = await JsonBody.ReadAsync<ZoneInformationDto>(response, Service, "GET ZoneInformation").ConfigureAwait(false);
+                if (!Uri.TryCreate(zone.Url, UriKind.Absolute, out Uri? zoneUrl))
+                    throw new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
+                        $"Autotask's zone lookup answered a zone URL that is not an address ('{zone.Url}'). Run the command again, or give the REST address with -ApiUri.");
+                return UriPolicy.RequireSecureBase(zoneUrl, "The Autotask zone URL");
+            }
+        }
+
+        /// <summary>
+        /// Every row of <paramref name="entity"/> that <paramref name="filter"/> selects, following
+        /// nextPageUrl with the same method (POST the same body again), as Autotask requires.
+        /// </summary>
+        public async Task<IReadOnlyList<JObject>> QueryAsync(string entity, JArray filter, IEnumerable<string>? includeFields,
+            CancellationToken cancellationToken, int maxRecords = MaxRecords, bool firstPageOnly = false)
+        {
+            Uri restBase = RequireConnected();
+            var body = new JObject { ["MaxRecords"] = maxRecords, ["filter"] = filter };
+            if (includeFields != null) body["IncludeFields"] = new JArray(includeFields.Cast<object>().ToArray());
+            string json = body.ToString(Formatting.None);
+
+            var rows = new List<JObject>();
+            Uri? next = new Uri(restBase, entity + "/query");
+            while (next != null)
+            {
+                Uri pageUri = next;
+                QueryPageDto page;
+                using (HttpResponseMessage response = await SendAuthenticatedAsync(EntityEndpoint(entity),
+                           () => new HttpRequestMessage(HttpMethod.Post, pageUri) { Content = new StringContent(json, Encoding.UTF8, "application/json") },
+                           cancellationToken).ConfigureAwait(false))
+                {
+                    await AutotaskErrors.EnsureSuccessAsync(response, entity + " query", Credential).ConfigureAwait(false);
+                    page = await JsonBody.ReadAsync<QueryPageDto>(response, Service, "POST " + entity + "/query").ConfigureAwait(false);
+                }
+
+                rows.AddRange(page.Items);
+                next = firstPageOnly ? null : NextPage(page.PageDetails?.NextPageUrl, restBase);
+            }
+
+            return rows;
+        }
+
+        /// <summary>How many rows <paramref name="filter"/> selects (one request).</summary>
+        public async Task<long> CountAsync(string entity, JArray filter, CancellationToken cancellationToken)
+        {
+            Uri uri = new Uri(RequireConnected(), entity + "/query/count");
+            string json = new JObject { ["filter"] = filter }.ToString(Formatting.None);
+            using (HttpResponseMessage response = await SendAuthenticatedAsync(EntityEndpoint(entity),
+                       () => new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(json, Encoding.UTF8, "application/json") },
+                       cancellationToken).ConfigureAwait(false))
+            {
+                await AutotaskErrors.EnsureSuccessAsync(response, entity + " count", Credential).ConfigureAwait(false);
+                return (await JsonBody.ReadAsync<QueryCountDto>(response, Service, "POST " + entity + "/query/count").ConfigureAwait(false)).QueryCount;
+            }
+        }
+
+        /// <summary>The picklists of <paramref name="entity"/>'s fields, fetched once per connection.</summary>
+        public Task<IReadOnlyDictionary<string, Picklist>> GetPicklistsAsync(string entity, CancellationToken cancellationToken) =>
+            _picklists.GetOrAdd(entity, name => FetchPicklistsAsync(name, cancellationToken));
+
+        private async Task<IReadOnlyDictionary<string, Picklist>> FetchPicklistsAsync(string entity, CancellationToken cancellationToken)
+        {
+            Uri uri = new Uri(RequireConnected(), entity + "/entityInformation/fields");
+            try
+            {
+                using (HttpResponseMessage response = await SendAuthenticatedAsync(EntityEndpoint(entity),
+                           () => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false))
+                {
+                    await AutotaskErrors.EnsureSuccessAsync(response, entity + " field information", Credential).ConfigureAwait(false);
+                    return Picklist.From(await JsonBody.ReadAsync<EntityFieldsDto>(response, Service, "GET " + entity + "/entityInformation/fields").ConfigureAwait(false));
+                }
+            }
+            catch
+            {
+                _picklists.TryRemove(entity, out _); // a failed fetch must not be cached
+                throw;
+            }
+        }
+
+        private Task<HttpResponseMessage> SendAuthenticatedAsync(string endpoint, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken) =>
+            Http.SendAsync(endpoint, () =>
+            {
+                HttpRequestMessage request = createRequest();
+                request.Headers.Add("ApiIntegrationCode", Credential.RevealIntegrationCode());
+                request.Headers.Add("UserName", Credential.UserName);
+                request.Headers.Add("Secret", Credential.RevealSecret());
+                return request;
+            }, cancellationToken);
+
+        /// <summary>
+        /// The next page's address, only if it stays on the API host we were given or told: the credentials
+        /// travel with it.
+        /// </summary>
+        private static Uri? NextPage(string? nextPageUrl, Uri restBase)
+        {
+            if (string.IsNullOrWhiteSpace(nextPageUrl)) return null;
+            if (!Uri.TryCreate(nextPageUrl, UriKind.Absolute, out Uri? next)
+                || !string.Equals(next.GetLeftPart(UriPartial.Authority), restBase.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+                throw new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
+                    $"Autotask answered a next-page address on another host ('{nextPageUrl}'); it was not followed, so the credentials stay private. Run the command again.");
+            return next;
+        }
+
+        private Uri RequireConnected() =>
+            _restBase ?? throw new PsaMappingException("AutotaskNotConnected", PsaErrorKind.NotConnected,
+                "Not connected to Autotask. Run Connect-Autotask first.");
+
+        public void Dispose() => Http.Dispose();
+    }
+
+    /// <summary>What Connect-Autotask returns: who we are connected as and where. Never holds a secret.</summary>
+    public sealed class AutotaskConnection
+    {
+        public AutotaskConnection(string userName, Uri apiUri, Uri? zoneUri)
+        {
+            UserName = userName;
+            ApiUri = apiUri;
+            ZoneUri = zoneUri;
+        }
+
+        public string UserName { get; }
+
+        /// <summary>The zone's REST address (ending in ATServicesRest/).</summary>
+        public Uri ApiUri { get; }
+
+        /// <summary>Where the zone was looked up; empty when -ApiUri was given.</summary>
+        public Uri? ZoneUri { get; }
+    }
+}

@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json.Linq;
+using PsaMapping.Engine.Matching;
+
+namespace PsaMapping.Engine.Autotask
+{
+    /// <summary>
+    /// Companies and contracts as the module sees them: searched, looked up by name or id, with picklist
+    /// labels, cancelled and expired contracts told apart. Keeps within a session what it fetched in bulk.
+    /// </summary>
+    public sealed class AutotaskDirectory
+    {
+        /// <summary>Largest id list sent in one `in` filter.</summary>
+        public const int IdsPerQuery = 500;
+
+        internal static readonly string[] CompanyFields = { "id", "companyName", "companyNumber", "companyType", "isActive", "parentCompanyID" };
+        internal static readonly string[] ContractFields =
+            { "id", "companyID", "contractName", "contractNumber", "contractType", "status", "startDate", "endDate" };
+
+        private readonly AutotaskClient _client;
+        private readonly TimeProvider _time;
+        private readonly SemaphoreSlim _companiesLock = new SemaphoreSlim(1, 1);
+        private IReadOnlyList<AutotaskCompany>? _allCompanies;
+
+        public AutotaskDirectory(AutotaskClient client, TimeProvider? timeProvider = null)
+        {
+            _client = client;
+            _time = timeProvider ?? TimeProvider.System;
+        }
+
+        public AutotaskClient Client => _client;
+
+        /// <summary>Whether every company has been fetched in this session (then searches cost no request).</summary>
+        public bool HasAllCompanies => _allCompanies != null;
+
+        /// <summary>
+        /// Companies whose name matches <paramref name="name"/> as an autocomplete would rank them. Costs one
+        /// request (none when every company is already cached): the server returns the candidates that
+        /// contain any of a few search terms, and the ranking happens here.
+        /// </summary>
+        public async Task<IReadOnlyList<Ranked<AutotaskCompany>>> SearchCompaniesAsync(string name, bool includeInactive, int? first,
+            CancellationToken cancellationToken)
+        {
+            IReadOnlyList<AutotaskCompany> candidates;
+            if (_allCompanies != null)
+            {
+                candidates = _allCompanies;
+            }
+            else
+            {
+                IReadOnlyList<string> terms = AutocompleteRanker.ServerSearchTerms(name);
+                var filter = new List<JObject>();
+                if (terms.Count > 0) filter.Add(Filter.Or(terms.Select(term => Filter.Contains("companyName", term))));
+                else filter.Add(Filter.All());
+                if (!includeInactive) filter.Add(Filter.Eq("isActive", true));
+                candidates = await ToCompaniesAsync(await _client.QueryAsync("Companies", Filter.Of(filter.ToArray()), CompanyFields,
+                    cancellationToken, firstPageOnly: true).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            }
+
+            IEnumerable<AutotaskCompany> eligible = includeInactive ? candidates : candidates.Where(c => c.IsActive);
+            return AutocompleteRanker.Rank(name, eligible, c => c.AutotaskCompanyName, first);
+        }
+
+        /// <summary>Every company, fetched once per session in pages of 500.</summary>
+        public async Task<IReadOnlyList<AutotaskCompany>> GetAllCompaniesAsync(CancellationToken cancellationToken)
+        {
+            await _companiesLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_allCompanies == null)
+                {
+                    IReadOnlyList<JObject> rows = await _client.QueryAsync("Companies", Filter.Of(Filter.All()), CompanyFields, cancellationToken).ConfigureAwait(false);
+                    _allCompanies = await ToCompaniesAsync(rows, cancellationToken).ConfigureAwait(false);
+                }
+
+                return _allCompanies;
+            }
+            finally
+            {
+                _companiesLock.Release();
+            }
+        }
+
+        /// <summary>Companies whose name is exactly <paramref name="name"/>, ignoring case (one request).</summary>
+        public async Task<IReadOnlyList<AutotaskCompany>> GetCompaniesByNameAsync(string name, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<AutotaskCompany> companies = _allCompanies ?? await ToCompaniesAsync(await _client.QueryAsync("Companies",
+                Filter.Of(Filter.Eq("companyName", name)), CompanyFields, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return companies.Where(c => string.Equals(c.AutotaskCompanyName.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+
+        /// <summary>The companies with these ids, 500 ids a request; absent ids are simply missing.</summary>
+        public async Task<IReadOnlyDictionary<long, AutotaskCompany>> GetCompaniesByIdAsync(IEnumerable<long> ids, CancellationToken cancellationToken)
+        {
+            var wanted = ids.Distinct().ToList();
+            if (_allCompanies != null)
+            {
+                var known = new HashSet<long>(wanted);
+                return _allCompanies.Where(c => known.Contains(c.AutotaskCompanyId)).ToDictionary(c => c.AutotaskCompanyId);
+            }
+
+            var batches = await Task.WhenAll(Chunks(wanted).Select(chunk => _client.QueryAsync("Companies",
+                Filter.Of(Filter.In("id", chunk)), CompanyFields, cancellationToken))).ConfigureAwait(false);
+            var companies = await ToCompaniesAsync(batches.SelectMany(rows => rows).ToList(), cancellationToken).ConfigureAwait(false);
+            return companies.GroupBy(c => c.AutotaskCompanyId).ToDictionary(g => g.Key, g => g.First());
+        }
+
+        /// <summary>
+        /// Contracts, optionally only those of <paramref name="companyIds"/> (500 companies a request, in
+        /// filters rather than one query per company) and whose name contains <paramref name="nameContains"/>.
+        /// Inactive ("cancelled") contracts are left out unless <paramref name="includeCancelled"/>.
+        /// </summary>
+        public async Task<IReadOnlyList<AutotaskContract>> GetContractsAsync(IReadOnlyCollection<long>? companyIds, string? nameContains,
+            bool includeCancelled, CancellationToken cancellationToken)
+        {
+            IReadOnlyDictionary<string, Picklist> picklists = await _client.GetPicklistsAsync("Contracts", cancellationToken).ConfigureAwait(false);
+            var conditions = new List<JObject>();
+            if (!string.IsNullOrEmpty(nameContains)) conditions.Add(Filter.Contains("contractName", nameContains!));
+            if (!includeCancelled) conditions.Add(Filter.In("status", ActiveStatusValues(picklists).Select(v => long.Parse(v, CultureInfo.InvariantCulture))));
+
+            List<IReadOnlyList<JObject>> pages;
+            if (companyIds == null)
+            {
+                if (conditions.Count == 0) conditions.Add(Filter.All());
+                pages = new List<IReadOnlyList<JObject>> { await _client.QueryAsync("Contracts", Filter.Of(conditions.ToArray()), ContractFields, cancellationToken).ConfigureAwait(false) };
+            }
+            else
+            {
+                pages = (await Task.WhenAll(Chunks(companyIds.Distinct().ToList()).Select(chunk =>
+                    _client.QueryAsync("Contracts", Filter.Of(conditions.Append(Filter.In("companyID", chunk)).ToArray()), ContractFields, cancellationToken)))
+                    .ConfigureAwait(false)).ToList();
+            }
+
+            DateTime today = _time.GetUtcNow().UtcDateTime.Date;
+            return pages.SelectMany(rows => rows).Select(row => ToContract(row, picklists, today)).OrderBy(c => c.ContractId).ToList();
+        }
+
+        private static IReadOnlyList<string> ActiveStatusValues(IReadOnlyDictionary<string, Picklist> picklists)
+        {
+            IReadOnlyList<string> values = Picklist.Of(picklists, "status").ValuesOf("Active");
+            return values.Count > 0 ? values : new[] { "1" };
+        }
+
+        private AutotaskContract ToContract(JObject row, IReadOnlyDictionary<string, Picklist> picklists, DateTime today)
+        {
+            long id = Required<long>(row, "id", "Contracts");
+            string status = Picklist.Of(picklists, "status").LabelOf(Value(row, "status")) ?? "";
+            string? type = Picklist.Of(picklists, "contractType").LabelOf(Value(row, "contractType"));
+            bool active = ActiveStatusValues(picklists).Contains(Convert.ToString(Value(row, "status"), CultureInfo.InvariantCulture) ?? "");
+            DateTime? end = Date(row, "endDate");
+            bool recurring = string.Equals(type, "Recurring Service", StringComparison.OrdinalIgnoreCase);
+            return new AutotaskContract(id, (string?)Value(row, "contractName") ?? "", (string?)Value(row, "contractNumber"),
+                Required<long>(row, "companyID", "Contracts"), null, type, status, Date(row, "startDate"), end,
+                active, active && end.HasValue && end.Value.Date < today, recurring);
+        }
+
+        private async Task<IReadOnlyList<AutotaskCompany>> ToCompaniesAsync(IReadOnlyList<JObject> rows, CancellationToken cancellationToken)
+        {
+            Picklist types = Picklist.Of(await _client.GetPicklistsAsync("Companies", cancellationToken).ConfigureAwait(false), "companyType");
+            return rows.Select(row => new AutotaskCompany(
+                Required<long>(row, "id", "Companies"),
+                (string?)Value(row, "companyName") ?? "",
+                (string?)Value(row, "companyNumber"),
+                types.LabelOf(Value(row, "companyType")),
+                (bool?)Value(row, "isActive") ?? true,
+                (long?)Value(row, "parentCompanyID"))).ToList();
+        }
+
+        private static JValue? Value(JObject row, string field) =>
+            row.GetValue(field, StringComparison.OrdinalIgnoreCase) as JValue is JValue value && value.Type != JTokenType.Null ? value : null;
+
+        private static T Required<T>(JObject row, string field, string entity)
+        {
+            JValue? value = Value(row, field);
+            try
+            {
+                if (value != null) return value.ToObject<T>()!;
+            }
+            catch (Exception ex) when (ex is FormatException || ex is InvalidCastException || ex is OverflowException || ex is ArgumentException)
+            {
+                // fall through to the error below
+            }
+
+            throw new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
+                $"Autotask returned a {entity} row without a usable '{field}' ({value?.ToString() ?? "missing"}). Run the command again; if it persists, the data may need attention in Autotask.");
+        }
+
+        private static DateTime? Date(JObject row, string field)
+        {
+            string? text = (string?)Value(row, field);
+            return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime date)
+                ? date
+                : (DateTime?)null;
+        }
+
+        private static IEnumerable<List<long>> Chunks(List<long> ids)
+        {
+            for (int start = 0; start < ids.Count; start += IdsPerQuery)
+                yield return ids.GetRange(start, Math.Min(IdsPerQuery, ids.Count - start));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System;
+using System.IO;
+using System.Security;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace PsaMapping.Engine.Store
+{
+    /// <summary>A Sophos Central credential kept for unattended use, with where it connects.</summary>
+    public sealed class SavedSophosCredential
+    {
+        public SavedSophosCredential(ClientCredential credential, Uri authUri, Uri apiUri)
+        {
+            Credential = credential;
+            AuthUri = authUri;
+            ApiUri = apiUri;
+        }
+
+        public ClientCredential Credential { get; }
+        public Uri AuthUri { get; }
+        public Uri ApiUri { get; }
+    }
+
+    /// <summary>An Autotask API user kept for unattended use, with where it connects.</summary>
+    public sealed class SavedAutotaskCredential
+    {
+        public SavedAutotaskCredential(AutotaskCredential credential, Uri? zoneUri, Uri? apiUri)
+        {
+            Credential = credential;
+            ZoneUri = zoneUri;
+            ApiUri = apiUri;
+        }
+
+        public AutotaskCredential Credential { get; }
+        public Uri? ZoneUri { get; }
+        public Uri? ApiUri { get; }
+    }
+
+    public enum CredentialService
+    {
+        SophosCentral,
+        Autotask,
+    }
+
+    /// <summary>
+    /// credentials.json in the store folder: the saved Sophos Central and Autotask credentials. Written
+    /// atomically under the store's cross-process lock; on Unix mode 0600 in a 0700 folder, and a file that
+    /// group or others can read is refused rather than used.
+    /// </summary>
+    public sealed class CredentialStore
+    {
+        public const string FileName = "credentials.json";
+        private const int SchemaVersion = 1;
+
+        public CredentialStore(string folder)
+        {
+            Folder = folder;
+            FilePath = Path.Combine(folder, FileName);
+        }
+
+        public static CredentialStore Default() => new CredentialStore(StoreFolder.Resolve());
+
+        public string Folder { get; }
+
+        public string FilePath { get; }
+
+        public bool Exists => File.Exists(FilePath);
+
+        public SavedSophosCredential? LoadSophos()
+        {
+            JObject? sophos = Read()?["sophos"] as JObject;
+            if (sophos == null) return null;
+            string clientId = Text(sophos, "clientId");
+            return new SavedSophosCredential(new ClientCredential(clientId, Secret(sophos, "secret")),
+                new Uri(Text(sophos, "authUri")), new Uri(Text(sophos, "apiUri")));
+        }
+
+        public SavedAutotaskCredential? LoadAutotask()
+        {
+            JObject? autotask = Read()?["autotask"] as JObject;
+            if (autotask == null) return null;
+            var credential = new AutotaskCredential(Text(autotask, "userName"), Secret(autotask, "secret"), Secret(autotask, "integrationCode"));
+            return new SavedAutotaskCredential(credential, OptionalUri(autotask, "zoneUri"), OptionalUri(autotask, "apiUri"));
+        }
+
+        public void Save(SavedSophosCredential saved) => Update(root => root["sophos"] = new JObject
+        {
+            ["clientId"] = saved.Credential.Id,
+            ["secret"] = SecretProtector.Protect(saved.Credential.RevealSecret()),
+            ["authUri"] = saved.AuthUri.ToString(),
+            ["apiUri"] = saved.ApiUri.ToString(),
+        });
+
+        public void Save(SavedAutotaskCredential saved) => Update(root => root["autotask"] = new JObject
+        {
+            ["userName"] = saved.Credential.UserName,
+            ["secret"] = SecretProtector.Protect(saved.Credential.RevealSecret()),
+            ["integrationCode"] = SecretProtector.Protect(saved.Credential.RevealIntegrationCode()),
+            ["zoneUri"] = saved.ZoneUri?.ToString(),
+            ["apiUri"] = saved.ApiUri?.ToString(),
+        });
+
+        /// <summary>Forgets one service's saved credential; true when there was one.</summary>
+        public bool Forget(CredentialService service)
+        {
+            bool removed = false;
+            if (!Exists) return false;
+            Update(root => removed = root.Remove(service == CredentialService.SophosCentral ? "sophos" : "autotask"));
+            return removed;
+        }
+
+        private void Update(Action<JObject> change)
+        {
+            StoreFolder.Ensure(Folder);
+            using (FileLock.Acquire(Path.Combine(Folder, ".credentials.lock"), TimeSpan.FromSeconds(30)))
+            {
+                JObject root = Read() ?? new JObject();
+                root["schemaVersion"] = SchemaVersion;
+                change(root);
+                AtomicFile.WriteAllText(FilePath, root.ToString(Formatting.Indented), UnixPermissions.OwnerReadWrite);
+            }
+        }
+
+        /// <summary>The file's content; null when there is none. Refuses a file others can read, or one it cannot understand.</summary>
+        private JObject? Read()
+        {
+            if (!File.Exists(FilePath)) return null;
+
+            int? mode = UnixPermissions.Get(FilePath);
+            if (mode.HasValue && (mode.Value & UnixPermissions.GroupOrOthers) != 0)
+                throw new PsaMappingException("CredentialFileInsecure", PsaErrorKind.Forbidden,
+                    $"The saved credentials file '{FilePath}' can be read by other users (mode {Convert.ToString(mode.Value, 8)}), so it is not used. " +
+                    $"Make it private with: chmod 600 '{FilePath}', or delete it and save the credentials again.")
+                { Target = FilePath };
+
+            JObject root;
+            try
+            {
+                root = JObject.Parse(File.ReadAllText(FilePath));
+            }
+            catch (JsonException ex)
+            {
+                throw Unreadable("it is not valid JSON (" + ex.Message + ")", ex);
+            }
+
+            int version = (int?)root["schemaVersion"] ?? 0;
+            if (version > SchemaVersion)
+                throw Unreadable($"it was written by a newer PsaMapping (schema {version}); update the module");
+            return root;
+        }
+
+        private static string Text(JObject section, string name)
+        {
+            string? value = (string?)section[name];
+            return !string.IsNullOrEmpty(value) ? value! : throw new PsaMappingException("CredentialFileUnreadable", PsaErrorKind.InvalidArgument,
+                $"The saved credentials file has no '{name}'. Save the credentials again with Connect-SophosCentral -Save or Connect-Autotask -Save.");
+        }
+
+        private static Uri? OptionalUri(JObject section, string name) =>
+            (string?)section[name] is string text && text.Length > 0 ? new Uri(text) : null;
+
+        private SecureString Secret(JObject section, string name)
+        {
+            string? secret = SecretProtector.Unprotect(Text(section, name));
+            if (secret == null)
+                throw Unreadable("a saved secret cannot be decrypted here: it was saved by another user or on another computer");
+            var secure = new SecureString();
+            foreach (char c in secret) secure.AppendChar(c);
+            secure.MakeReadOnly();
+            return secure;
+        }
+
+        private PsaMappingException Unreadable(string why, Exception? inner = null) =>
+            new PsaMappingException("CredentialFileUnreadable", PsaErrorKind.InvalidArgument,
+                $"The saved credentials file '{FilePath}' cannot be used: {why}. It was left untouched; save the credentials again to replace it.", inner)
+            { Target = FilePath };
+    }
+}
