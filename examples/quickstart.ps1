@@ -1,22 +1,43 @@
 <#
 .SYNOPSIS
-    PsaMapping quick start: connect to Sophos Central and list the partner's customers.
+    PsaMapping quick start: connect to Sophos Central and Autotask, list the customers, find each one's
+    Autotask company and contracts.
 .DESCRIPTION
     `dotnet run --project src/PsaMapping.Sandbox -- demo` runs this script against the local sandbox.
-    Run it yourself with your own partner API credential (client ID as user name, secret as password)
-    to do the same against Sophos Central.
+    Run it yourself with your own credentials to do the same against Sophos Central and Autotask:
+    the Sophos partner API credential (client ID as user name, secret as password) and the Autotask
+    API user (user name and secret) with its integration code.
 #>
 param(
     [pscredential] $SophosCredential,
     [uri] $SophosAuthUri = 'https://id.sophos.com',
-    [uri] $SophosApiUri = 'https://api.central.sophos.com'
+    [uri] $SophosApiUri = 'https://api.central.sophos.com',
+    [pscredential] $AutotaskCredential,
+    [string] $AutotaskIntegrationCode,
+    [uri] $AutotaskZoneUri = 'https://webservices.autotask.net'
 )
 
 if (-not $SophosCredential) {
     $SophosCredential = Get-Credential -Message 'Sophos Central Partner API: client ID and client secret'
 }
+if (-not $AutotaskCredential) {
+    $AutotaskCredential = Get-Credential -Message 'Autotask API user: user name and secret'
+}
+if (-not $AutotaskIntegrationCode) {
+    $AutotaskIntegrationCode = Read-Host -Prompt 'Autotask integration code'
+}
 
 $null = Connect-SophosCentral -Credential $SophosCredential -AuthUri $SophosAuthUri -ApiUri $SophosApiUri
+$null = Connect-Autotask -Credential $AutotaskCredential -IntegrationCode $AutotaskIntegrationCode -ZoneUri $AutotaskZoneUri
 
-# Every customer tenant of the partner: the "Sophos Central Customers" column of the PSA Integration page.
+'Sophos Central customers (the first column of the PSA Integration page):'
 Get-SophosCustomer
+
+"Autotask companies as you type 'conto':"
+Find-AutotaskCompany 'conto' -First 5
+
+"Contoso's contracts (cancelled ones left out, expired ones marked):"
+Find-AutotaskContract -Company 'Contoso'
+
+'The best Autotask company for each Fabrikam customer, and its contracts:'
+Get-SophosCustomer -Name 'Fabrikam*' | Find-AutotaskCompany -First 1 | Find-AutotaskContract

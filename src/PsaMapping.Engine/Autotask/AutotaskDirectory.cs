@@ -118,26 +118,58 @@ namespace PsaMapping.Engine.Autotask
         public async Task<IReadOnlyList<AutotaskContract>> GetContractsAsync(IReadOnlyCollection<long>? companyIds, string? nameContains,
             bool includeCancelled, CancellationToken cancellationToken)
         {
-            IReadOnlyDictionary<string, Picklist> picklists = await _client.GetPicklistsAsync("Contracts", cancellationToken).ConfigureAwait(false);
             var conditions = new List<JObject>();
             if (!string.IsNullOrEmpty(nameContains)) conditions.Add(Filter.Contains("contractName", nameContains!));
-            if (!includeCancelled) conditions.Add(Filter.In("status", ActiveStatusValues(picklists).Select(v => long.Parse(v, CultureInfo.InvariantCulture))));
+            return companyIds == null
+                ? await QueryContractsAsync(conditions, includeCancelled, cancellationToken).ConfigureAwait(false)
+                : await QueryContractsInAsync("companyID", companyIds, conditions, includeCancelled, cancellationToken).ConfigureAwait(false);
+        }
 
-            List<IReadOnlyList<JObject>> pages;
-            if (companyIds == null)
-            {
-                if (conditions.Count == 0) conditions.Add(Filter.All());
-                pages = new List<IReadOnlyList<JObject>> { await _client.QueryAsync("Contracts", Filter.Of(conditions.ToArray()), ContractFields, cancellationToken).ConfigureAwait(false) };
-            }
-            else
-            {
-                pages = (await Task.WhenAll(Chunks(companyIds.Distinct().ToList()).Select(chunk =>
-                    _client.QueryAsync("Contracts", Filter.Of(conditions.Append(Filter.In("companyID", chunk)).ToArray()), ContractFields, cancellationToken)))
-                    .ConfigureAwait(false)).ToList();
-            }
+        /// <summary>The contracts with these ids, whatever their status (500 ids a request).</summary>
+        public Task<IReadOnlyList<AutotaskContract>> GetContractsByIdAsync(IReadOnlyCollection<long> contractIds, CancellationToken cancellationToken) =>
+            QueryContractsInAsync("id", contractIds, new List<JObject>(), includeCancelled: true, cancellationToken);
 
+        /// <summary>
+        /// Contracts named exactly like one of <paramref name="names"/> (ignoring case), in every company: how
+        /// duplicate contract names, which Sophos's own sync cannot tell apart, are found.
+        /// </summary>
+        public async Task<IReadOnlyList<AutotaskContract>> GetContractsByNameAsync(IReadOnlyCollection<string> names, bool includeCancelled,
+            CancellationToken cancellationToken)
+        {
+            var wanted = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
+            var contracts = await QueryContractsInAsync("contractName", wanted.ToList(), new List<JObject>(), includeCancelled, cancellationToken).ConfigureAwait(false);
+            return contracts.Where(c => wanted.Contains(c.ContractName)).ToList();
+        }
+
+        /// <summary>Companies named exactly like one of <paramref name="names"/> (ignoring case; 500 names a request).</summary>
+        public async Task<IReadOnlyList<AutotaskCompany>> GetCompaniesByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+        {
+            var wanted = new HashSet<string>(names.Select(n => n.Trim()), StringComparer.OrdinalIgnoreCase);
+            if (wanted.Count == 0) return Array.Empty<AutotaskCompany>();
+            IReadOnlyList<AutotaskCompany> companies = _allCompanies ?? await ToCompaniesAsync((await Task.WhenAll(Chunks(wanted.ToList()).Select(chunk =>
+                _client.QueryAsync("Companies", Filter.Of(Filter.In("companyName", chunk)), CompanyFields, cancellationToken))).ConfigureAwait(false))
+                .SelectMany(rows => rows).ToList(), cancellationToken).ConfigureAwait(false);
+            return companies.Where(c => wanted.Contains(c.AutotaskCompanyName.Trim())).ToList();
+        }
+
+        private async Task<IReadOnlyList<AutotaskContract>> QueryContractsInAsync<T>(string field, IEnumerable<T> values, List<JObject> conditions,
+            bool includeCancelled, CancellationToken cancellationToken)
+        {
+            var batches = await Task.WhenAll(Chunks(values.Distinct().ToList()).Select(chunk =>
+                QueryContractsAsync(conditions.Append(Filter.In(field, chunk)).ToList(), includeCancelled, cancellationToken))).ConfigureAwait(false);
+            return batches.SelectMany(batch => batch).GroupBy(c => c.ContractId).Select(g => g.First()).OrderBy(c => c.ContractId).ToList();
+        }
+
+        private async Task<IReadOnlyList<AutotaskContract>> QueryContractsAsync(List<JObject> conditions, bool includeCancelled, CancellationToken cancellationToken)
+        {
+            IReadOnlyDictionary<string, Picklist> picklists = await _client.GetPicklistsAsync("Contracts", cancellationToken).ConfigureAwait(false);
+            var filter = new List<JObject>(conditions);
+            if (!includeCancelled) filter.Add(Filter.In("status", ActiveStatusValues(picklists).Select(v => long.Parse(v, CultureInfo.InvariantCulture))));
+            if (filter.Count == 0) filter.Add(Filter.All());
+
+            IReadOnlyList<JObject> rows = await _client.QueryAsync("Contracts", Filter.Of(filter.ToArray()), ContractFields, cancellationToken).ConfigureAwait(false);
             DateTime today = _time.GetUtcNow().UtcDateTime.Date;
-            return pages.SelectMany(rows => rows).Select(row => ToContract(row, picklists, today)).OrderBy(c => c.ContractId).ToList();
+            return rows.Select(row => ToContract(row, picklists, today)).OrderBy(c => c.ContractId).ToList();
         }
 
         private static IReadOnlyList<string> ActiveStatusValues(IReadOnlyDictionary<string, Picklist> picklists)
@@ -198,10 +230,10 @@ namespace PsaMapping.Engine.Autotask
                 : (DateTime?)null;
         }
 
-        private static IEnumerable<List<long>> Chunks(List<long> ids)
+        private static IEnumerable<List<T>> Chunks<T>(List<T> values)
         {
-            for (int start = 0; start < ids.Count; start += IdsPerQuery)
-                yield return ids.GetRange(start, Math.Min(IdsPerQuery, ids.Count - start));
+            for (int start = 0; start < values.Count; start += IdsPerQuery)
+                yield return values.GetRange(start, Math.Min(IdsPerQuery, values.Count - start));
         }
     }
 }

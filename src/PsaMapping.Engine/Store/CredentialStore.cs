@@ -71,8 +71,8 @@ namespace PsaMapping.Engine.Store
             JObject? sophos = Read()?["sophos"] as JObject;
             if (sophos == null) return null;
             string clientId = Text(sophos, "clientId");
-            return new SavedSophosCredential(new ClientCredential(clientId, Secret(sophos, "secret")),
-                new Uri(Text(sophos, "authUri")), new Uri(Text(sophos, "apiUri")));
+            Uri authUri = Address(sophos, "authUri")!, apiUri = Address(sophos, "apiUri")!;
+            return new SavedSophosCredential(new ClientCredential(clientId, Secret(sophos, "secret")), authUri, apiUri);
         }
 
         public SavedAutotaskCredential? LoadAutotask()
@@ -80,7 +80,7 @@ namespace PsaMapping.Engine.Store
             JObject? autotask = Read()?["autotask"] as JObject;
             if (autotask == null) return null;
             var credential = new AutotaskCredential(Text(autotask, "userName"), Secret(autotask, "secret"), Secret(autotask, "integrationCode"));
-            return new SavedAutotaskCredential(credential, OptionalUri(autotask, "zoneUri"), OptionalUri(autotask, "apiUri"));
+            return new SavedAutotaskCredential(credential, Address(autotask, "zoneUri", optional: true), Address(autotask, "apiUri", optional: true));
         }
 
         public void Save(SavedSophosCredential saved) => Update(root => root["sophos"] = new JObject
@@ -156,8 +156,13 @@ namespace PsaMapping.Engine.Store
                 $"The saved credentials file has no '{name}'. Save the credentials again with Connect-SophosCentral -Save or Connect-Autotask -Save.");
         }
 
-        private static Uri? OptionalUri(JObject section, string name) =>
-            (string?)section[name] is string text && text.Length > 0 ? new Uri(text) : null;
+        private Uri? Address(JObject section, string name, bool optional = false)
+        {
+            string? text = (string?)section[name];
+            if (string.IsNullOrEmpty(text))
+                return optional ? null : throw Unreadable($"it has no '{name}'");
+            return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) ? uri : throw Unreadable($"its '{name}' ('{text}') is not an address");
+        }
 
         private SecureString Secret(JObject section, string name)
         {
@@ -172,7 +177,7 @@ namespace PsaMapping.Engine.Store
 
         private PsaMappingException Unreadable(string why, Exception? inner = null) =>
             new PsaMappingException("CredentialFileUnreadable", PsaErrorKind.InvalidArgument,
-                $"The saved credentials file '{FilePath}' cannot be used: {why}. It was left untouched; save the credentials again to replace it.", inner)
+                $"The saved credentials file '{FilePath}' cannot be used: {why}. It was left untouched: move it aside or delete it, then save the credentials again (Connect-SophosCentral -Save, Connect-Autotask -Save).", inner)
             { Target = FilePath };
     }
 }

@@ -22,7 +22,8 @@ public static class DemoCommand
         }
 
         await using SandboxServer server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = tenants });
-        Console.WriteLine($"Sandbox listening on {server.BaseUri} with {server.Tenants.Count} Sophos Central customers.");
+        Console.WriteLine($"Sandbox listening on {server.BaseUri} with {server.Tenants.Count} Sophos Central customers " +
+                          $"and {server.Companies.Count} Autotask companies.");
 
         string script = Path.Combine(ModuleHost.RepoRoot, "examples", "quickstart.ps1");
         Console.WriteLine($"Running {Path.GetRelativePath(ModuleHost.RepoRoot, script)} with the module from {Path.GetRelativePath(ModuleHost.RepoRoot, ModuleHost.ModuleManifest)}");
@@ -45,5 +46,8 @@ public static class DemoCommand
         ["SophosCredential"] = ModuleHost.Credential(server.Options.SophosClientId, server.Options.SophosClientSecret),
         ["SophosAuthUri"] = server.SophosAuthUri,
         ["SophosApiUri"] = server.SophosApiUri,
+        ["AutotaskCredential"] = ModuleHost.Credential(server.Options.AutotaskUserName, server.Options.AutotaskSecret),
+        ["AutotaskIntegrationCode"] = server.Options.AutotaskIntegrationCode,
+        ["AutotaskZoneUri"] = server.AutotaskZoneUri,
     };
 }

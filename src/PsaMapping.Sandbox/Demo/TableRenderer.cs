@@ -42,6 +42,13 @@ public static class TableRenderer
         var text = new StringBuilder();
         foreach (var group in Consecutive(items.Where(i => i != null)))
         {
+            if (group[0].BaseObject is string)
+            {
+                // Plain text a script writes between its results, such as a heading.
+                foreach (PSObject line in group) text.AppendLine(line.BaseObject.ToString());
+                continue;
+            }
+
             var columns = views.For(group[0])
                 ?? group[0].Properties.Select(p => (p.Name, p.Name)).ToList();
             var rows = group.Select(item => columns.Select(c => Cell(item, c.Item2)).ToArray()).ToList();
@@ -63,6 +70,7 @@ public static class TableRenderer
         {
             null => "",
             bool b => b ? "On" : "Off",
+            DateTime d when d.TimeOfDay == TimeSpan.Zero => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };

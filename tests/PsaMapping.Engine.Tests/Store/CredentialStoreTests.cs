@@ -91,6 +91,20 @@ public sealed class CredentialStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_address_in_the_file_is_reported_as_unreadable()
+    {
+        Directory.CreateDirectory(_folder);
+        var store = new CredentialStore(_folder);
+        File.WriteAllText(store.FilePath, "{\"schemaVersion\": 1, \"sophos\": {\"clientId\": \"c\", \"secret\": \"x\", \"authUri\": \"not an address\", \"apiUri\": \"https://api.example.test/\"}}");
+        if (UnixPermissions.IsUnix) UnixPermissions.Set(store.FilePath, 0x180);
+
+        var error = Assert.Throws<PsaMappingException>(() => store.LoadSophos());
+
+        Assert.Equal("CredentialFileUnreadable", error.ErrorId);
+        Assert.Contains("'authUri' ('not an address') is not an address", error.Message);
+    }
+
+    [Fact]
     public void Forgetting_one_service_keeps_the_other()
     {
         var store = new CredentialStore(_folder);

@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using PsaMapping.Sandbox;
+using PsaMapping.Sandbox.Demo;
+
+namespace PsaMapping.PowerShell.Tests;
+
+/// <summary>examples/quickstart.ps1 is what the README's demo runs: it must keep working.</summary>
+public sealed class QuickstartTests
+{
+    [Fact]
+    public async Task The_quickstart_lists_customers_then_companies_and_contracts_without_errors()
+    {
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 25 });
+        using var host = new ModuleHost();
+        string script = Path.Combine(ModuleHost.RepoRoot, "examples", "quickstart.ps1");
+
+        HostResult result = host.Invoke("param($script, $parameters) & $script @parameters", script, DemoCommand.QuickstartParameters(server)).ThrowOnFailure();
+
+        var typeNames = result.Output.Select(o => o.BaseObject.GetType().Name).Distinct().ToList();
+        Assert.Equal(new[] { "String", "SophosCustomer", "AutotaskCompany", "AutotaskContract" }, typeNames);
+        Assert.Equal(25, result.Output.Count(o => o.BaseObject.GetType().Name == "SophosCustomer"));
+        Assert.Contains(result.Output, o => o.BaseObject.GetType().Name == "AutotaskContract" && (string)o.Properties["SophosCustomerName"].Value == "Fabrikam, Inc.");
+
+        string table = TableRenderer.Render(result.Output, FormatViews.Load(Path.Combine(Path.GetDirectoryName(ModuleHost.ModuleManifest)!, "PsaMapping.Format.ps1xml")));
+        Assert.Contains("Sophos Central Customer", table);
+        Assert.Contains("Autotask Customer Name", table);
+    }
+}
