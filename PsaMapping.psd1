@@ -15,6 +15,17 @@
     CmdletsToExport      = @(
         'Connect-SophosCentral'
         'Get-SophosCustomer'
+        'Connect-Autotask'
+        'Update-AutotaskCredential'
+        'Remove-PsaMappingCredential'
+        'Find-AutotaskCompany'
+        'Find-AutotaskContract'
+        'Set-PsaMapping'
+        'Get-PsaMapping'
+        'Remove-PsaMapping'
+        'Test-PsaMapping'
+        'Update-PsaMapping'
+        'Get-PsaMappingHistory'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

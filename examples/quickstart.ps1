@@ -1,12 +1,14 @@
 <#
 .SYNOPSIS
     PsaMapping quick start: connect to Sophos Central and Autotask, list the customers, find each one's
-    Autotask company and contracts.
+    Autotask company and contracts, map them, and check the mappings.
 .DESCRIPTION
     `dotnet run --project src/PsaMapping.Sandbox -- demo` runs this script against the local sandbox.
     Run it yourself with your own credentials to do the same against Sophos Central and Autotask:
     the Sophos partner API credential (client ID as user name, secret as password) and the Autotask
-    API user (user name and secret) with its integration code.
+    API user (user name and secret) with its integration code. The names below are the sandbox's
+    (Contoso, Fabrikam): with your own services, use your customers' names. Mappings are saved in
+    $env:PSAMAPPING_HOME (the demo points it at a temporary folder).
 #>
 param(
     [pscredential] $SophosCredential,
@@ -41,3 +43,16 @@ Find-AutotaskContract -Company 'Contoso'
 
 'The best Autotask company for each Fabrikam customer, and its contracts:'
 Get-SophosCustomer -Name 'Fabrikam*' | Find-AutotaskCompany -First 1 | Find-AutotaskContract
+
+'Map one customer, as on the Sophos page:'
+Set-PsaMapping -SophosCustomer 'Contoso Ltd' -AutotaskCompany 'Contoso' -Contract 'Sophos MSP - Contoso' -SyncEnabled $true -PassThru
+
+'Map every Fabrikam customer to its best company''s Recurring Service contract, in one pipeline:'
+Get-SophosCustomer -Name 'Fabrikam*' | Find-AutotaskCompany -First 1 | Find-AutotaskContract |
+    Where-Object SupportsUsageSync | Set-PsaMapping -SyncEnabled $true -PassThru -WarningAction SilentlyContinue
+
+'The mapping page (Get-PsaMapping -IncludeUnmapped):'
+Get-PsaMapping -IncludeUnmapped
+
+'What Test-PsaMapping finds besides unmapped customers:'
+Test-PsaMapping | Where-Object Problem -ne 'Unmapped'

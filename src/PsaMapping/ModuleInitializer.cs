@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace PsaMapping
 {
@@ -51,11 +52,16 @@ namespace PsaMapping
                 // Only this module's own requests (the cmdlets asking for the engine); the engine's
                 // libraries are then resolved inside the load context itself.
                 if (args.RequestingAssembly != null && !IsThisModule(args.RequestingAssembly)) return null;
-                return DependencyLoadContext.Load(DependencyFolder, path);
+                return LoadIntoOwnContext(path);
             }
 
             return Assembly.LoadFrom(path);
         }
+
+        // Kept out of ResolveDependency so that compiling that method on .NET Framework never needs
+        // System.Runtime.Loader, which only .NET has.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static Assembly LoadIntoOwnContext(string path) => DependencyLoadContext.Load(DependencyFolder, path);
 
         private static bool IsThisModule(Assembly assembly)
         {

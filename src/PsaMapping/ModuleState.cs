@@ -1,5 +1,6 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using PsaMapping.Engine.Autotask;
 using PsaMapping.Engine.Sophos;
 
 namespace PsaMapping
@@ -14,6 +15,8 @@ namespace PsaMapping
         private static readonly ModuleState NoRunspace = new ModuleState();
 
         public SophosCentralClient? Sophos { get; set; }
+
+        public AutotaskDirectory? Autotask { get; set; }
 
         public static ModuleState Current
         {

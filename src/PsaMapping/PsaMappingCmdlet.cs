@@ -4,7 +4,10 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using PsaMapping.Engine;
+using PsaMapping.Engine.Autotask;
+using PsaMapping.Engine.Http;
 using PsaMapping.Engine.Sophos;
+using PsaMapping.Engine.Store;
 
 namespace PsaMapping
 {
@@ -16,22 +19,99 @@ namespace PsaMapping
     public abstract class PsaMappingCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly System.Collections.Generic.Dictionary<ResilientHttpClient, long> _requestBaselines =
+            new System.Collections.Generic.Dictionary<ResilientHttpClient, long>();
         private int _progressActivityId;
 
         internal ModuleState State => ModuleState.Current;
 
         protected override void StopProcessing() => _stopping.Cancel();
 
-        /// <summary>The session's Sophos Central connection, or a terminating error that says to connect.</summary>
-        internal SophosCentralClient RequireSophos() =>
-            State.Sophos ?? throw Terminate(new PsaMappingException("SophosNotConnected", PsaErrorKind.NotConnected,
-                "Not connected to Sophos Central. Run Connect-SophosCentral -Credential <client ID and secret> first."));
+        /// <summary>
+        /// The session's Sophos Central connection. Without one, the saved credential is used (what unattended
+        /// scripts rely on); without that either, a terminating error says to connect.
+        /// </summary>
+        internal SophosCentralClient RequireSophos()
+        {
+            if (State.Sophos != null) return Track(State.Sophos, State.Sophos.Http);
+
+            SavedSophosCredential? saved = Guard(() => CredentialStore.Default().LoadSophos());
+            if (saved == null)
+                throw Terminate(new PsaMappingException("SophosNotConnected", PsaErrorKind.NotConnected,
+                    "Not connected to Sophos Central. Run Connect-SophosCentral -Credential <client ID and secret> first (add -Save to keep the credential for unattended use)."));
+
+            SophosCentralClient client = ConnectSaved($"Connecting to Sophos Central with the saved credential of client ID {saved.Credential.Id}.",
+                () => new SophosCentralClient(saved.Credential, saved.AuthUri, saved.ApiUri), (c, token) => c.ConnectAsync(token));
+            State.Sophos = client;
+            return Track(client, client.Http);
+        }
+
+        /// <summary>The session's Autotask connection, from Connect-Autotask or the saved credential.</summary>
+        internal AutotaskDirectory RequireAutotask()
+        {
+            if (State.Autotask != null) return Track(State.Autotask, State.Autotask.Client.Http);
+
+            SavedAutotaskCredential? saved = Guard(() => CredentialStore.Default().LoadAutotask());
+            if (saved == null)
+                throw Terminate(new PsaMappingException("AutotaskNotConnected", PsaErrorKind.NotConnected,
+                    "Not connected to Autotask. Run Connect-Autotask -Credential <API user and secret> -IntegrationCode <code> first (add -Save to keep it for unattended use)."));
+
+            AutotaskClient client = ConnectSaved($"Connecting to Autotask with the saved credential of API user {saved.Credential.UserName}.",
+                () => new AutotaskClient(saved.Credential, saved.ZoneUri, saved.ApiUri), (c, token) => c.ConnectAsync(token));
+            State.Autotask = new AutotaskDirectory(client);
+            return Track(State.Autotask, client.Http);
+        }
+
+        /// <summary>Creates and connects a client from a saved credential; a client that fails to connect is disposed.</summary>
+        private T ConnectSaved<T>(string verbose, Func<T> create, Func<T, CancellationToken, Task> connect) where T : IDisposable
+        {
+            WriteVerbose(verbose);
+            T client = Guard(create);
+            try
+            {
+                Run((observer, token) => connect(client, token));
+                return client;
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Runs synchronous engine code, turning its errors into this command's terminating error.</summary>
+        internal T Guard<T>(Func<T> work)
+        {
+            try
+            {
+                return work();
+            }
+            catch (PsaMappingException ex)
+            {
+                throw Terminate(ex);
+            }
+        }
+
+        /// <summary>Remembers how many requests <paramref name="http"/> had sent when this command started using it.</summary>
+        internal T Track<T>(T client, ResilientHttpClient http)
+        {
+            if (!_requestBaselines.ContainsKey(http)) _requestBaselines[http] = http.Requests.Total;
+            return client;
+        }
+
+        /// <summary>Says with -Verbose how many requests this command sent to each service (they are a scarce budget).</summary>
+        protected void WriteRequestSummary()
+        {
+            foreach (var pair in _requestBaselines)
+                WriteVerbose($"{pair.Key.ServiceName} requests made by this command: {pair.Key.Requests.Total - pair.Value}" +
+                             (pair.Key.Requests.Retries > 0 ? $" (retries in this session: {pair.Key.Requests.Retries})." : "."));
+        }
 
         /// <summary>
         /// Runs engine work to completion on the pipeline thread's behalf: messages the work reports are
         /// written as they arrive, Ctrl+C cancels it, and engine errors come back as they were thrown.
         /// </summary>
-        protected T Run<T>(Func<IOperationObserver, CancellationToken, Task<T>> work)
+        internal T Run<T>(Func<IOperationObserver, CancellationToken, Task<T>> work)
         {
             var relay = new PipelineRelay();
             Task<T> task = Task.Run(() => work(relay, _stopping.Token));
@@ -57,7 +137,7 @@ namespace PsaMapping
             }
         }
 
-        protected void Run(Func<IOperationObserver, CancellationToken, Task> work) =>
+        internal void Run(Func<IOperationObserver, CancellationToken, Task> work) =>
             Run<bool>(async (observer, token) =>
             {
                 await work(observer, token).ConfigureAwait(false);
@@ -65,7 +145,7 @@ namespace PsaMapping
             });
 
         /// <summary>Stops the command with <paramref name="error"/>; returns nothing, it throws.</summary>
-        protected Exception Terminate(PsaMappingException error)
+        internal Exception Terminate(PsaMappingException error)
         {
             ThrowTerminatingError(ToErrorRecord(error));
             return error; // not reached: ThrowTerminatingError always throws

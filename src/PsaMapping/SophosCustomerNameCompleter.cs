@@ -44,7 +44,11 @@ namespace PsaMapping
             return starts.OrderBy(name => name, System.StringComparer.OrdinalIgnoreCase)
                 .Concat(contains.OrderBy(name => name, System.StringComparer.OrdinalIgnoreCase))
                 .Take(100)
-                .Select(name => new CompletionResult("'" + name.Replace("'", "''") + "'", name, CompletionResultType.ParameterValue, name));
+                .Select(Quote);
         }
+
+        /// <summary>A name as a completion, single-quoted for the command line.</summary>
+        public static CompletionResult Quote(string name) =>
+            new CompletionResult("'" + name.Replace("'", "''") + "'", name, CompletionResultType.ParameterValue, name);
     }
 }

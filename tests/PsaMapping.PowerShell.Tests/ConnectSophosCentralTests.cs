@@ -68,15 +68,4 @@ public sealed class ConnectSophosCentralTests : IClassFixture<SandboxFixture>
         Assert.Equal("InsecureUri,PsaMapping.Commands.ConnectSophosCentralCommand", result.Error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, result.Error.CategoryInfo.Category);
     }
-
-    [Fact]
-    public void Each_session_keeps_its_own_connection()
-    {
-        using ModuleHost connected = Sessions.ConnectedToSophos(_server);
-        using var other = new ModuleHost();
-
-        Assert.True(connected.Invoke("Get-SophosCustomer -Name 'Contoso Ltd'").Succeeded);
-        Assert.Equal("SophosNotConnected,PsaMapping.Commands.GetSophosCustomerCommand",
-            other.Invoke("Get-SophosCustomer").Error.FullyQualifiedErrorId);
-    }
 }

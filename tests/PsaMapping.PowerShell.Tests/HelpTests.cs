@@ -61,8 +61,8 @@ public sealed class HelpTests : IClassFixture<HelpTests.ModuleHelp>
     public void Help_documents_no_parameter_the_cmdlet_does_not_have()
     {
         AssertNone(_cmdlets.SelectMany(c => c.HelpParameters
-            .Where(h => !c.RealParameters.Any(real => Same(real.Name, h.Name)))
-            .Select(h => $"{c.Name} -{h.Name}: documented, but the cmdlet has no such parameter (common parameters are not documented)")));
+            .Where(h => !c.RealParameters.Any(real => Same(real.Name, h.Name)) && !c.ShouldProcessParameters.Any(name => Same(name, h.Name)))
+            .Select(h => $"{c.Name} -{h.Name}: documented, but the cmdlet has no such parameter (common parameters are not documented; -WhatIf and -Confirm only where the cmdlet supports them)")));
         AssertNone(_cmdlets.SelectMany(c => c.HelpParameters.GroupBy(h => h.Name, StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Count() > 1)
             .Select(g => $"{c.Name} -{g.Key}: documented {g.Count()} times")));
@@ -74,7 +74,8 @@ public sealed class HelpTests : IClassFixture<HelpTests.ModuleHelp>
         var problems = new List<string>();
         foreach (CmdletHelp c in _cmdlets)
         {
-            var unmatched = c.HelpSyntax.ToList();
+            // -WhatIf and -Confirm may be shown or not (platyPS shows them); the rest must match exactly.
+            var unmatched = c.HelpSyntax.Select(s => new HelpSyntaxItem(s.Parameters.Where(p => !c.ShouldProcessParameters.Any(n => Same(n, p.Name))).ToList())).ToList();
             foreach (ParameterSet set in c.RealSets)
             {
                 HelpSyntaxItem? item = unmatched.FirstOrDefault(s => Key(s.Parameters.Select(p => p.Name)) == Key(set.Parameters.Select(p => p.Name)));
@@ -113,7 +114,7 @@ public sealed class HelpTests : IClassFixture<HelpTests.ModuleHelp>
             string where = $"{c.Name} -{real.Name}";
             var inSets = c.RealSets.SelectMany(s => s.Parameters.Where(p => Same(p.Name, real.Name))).ToList();
 
-            if (!Same(documented.Type, real.Type))
+            if (!Same(documented.Type, real.Type) && !Same(documented.Type, real.UnderlyingType))
                 problems.Add($"{where}: type {documented.Type} documented, the parameter is {real.Type}");
 
             bool mandatoryEverywhere = inSets.All(p => p.Mandatory), mandatoryNowhere = inSets.All(p => !p.Mandatory);
@@ -147,7 +148,7 @@ public sealed class HelpTests : IClassFixture<HelpTests.ModuleHelp>
     public void Help_names_every_output_type_the_cmdlet_declares()
     {
         AssertNone(_cmdlets.SelectMany(c => c.OutputTypes
-            .Where(type => !c.HelpOutputs.Any(h => Same(h, type)))
+            .Where(type => !c.HelpOutputs.Any(h => Same(h, type) || (type == "System.Void" && Same(h, "None"))))
             .Select(type => $"{c.Name}: [OutputType] {type} is not among the documented outputs ({string.Join(", ", c.HelpOutputs)})")));
     }
 
@@ -172,7 +173,7 @@ public sealed class HelpTests : IClassFixture<HelpTests.ModuleHelp>
         string Name, bool FromHelpFile, string Synopsis, string Syntax, string Description,
         IReadOnlyList<string> ExampleCode, IReadOnlyList<HelpParameter> HelpParameters, IReadOnlyList<HelpSyntaxItem> HelpSyntax,
         IReadOnlyList<string> HelpOutputs, IReadOnlyList<RealParameter> RealParameters, IReadOnlyList<ParameterSet> RealSets,
-        IReadOnlyList<string> OutputTypes);
+        IReadOnlyList<string> OutputTypes, IReadOnlyList<string> ShouldProcessParameters);
 
     public sealed record HelpParameter(string Name, string Description, string Type, string Required, string Position,
         string PipelineInput, string Globbing, string Aliases);
@@ -181,7 +182,9 @@ public sealed class HelpTests : IClassFixture<HelpTests.ModuleHelp>
 
     public sealed record HelpSyntaxParameter(string Name, string Required, string Position);
 
-    public sealed record RealParameter(string Name, string Type, IReadOnlyList<string> Aliases, bool SupportsWildcards);
+    /// <param name="Type">As Type.ToString() writes it (System.Guid[], System.Nullable`1[System.Guid]), as platyPS does.</param>
+    /// <param name="UnderlyingType">T for a Nullable&lt;T&gt;, which help may name instead.</param>
+    public sealed record RealParameter(string Name, string Type, string UnderlyingType, IReadOnlyList<string> Aliases, bool SupportsWildcards);
 
     public sealed record ParameterSet(string Name, IReadOnlyList<SetParameter> Parameters);
 
@@ -201,7 +204,8 @@ public sealed class HelpTests : IClassFixture<HelpTests.ModuleHelp>
                     $metadata = $command.Parameters[$name]
                     [pscustomobject]@{
                         Name = $name
-                        Type = $metadata.ParameterType.FullName
+                        Type = $metadata.ParameterType.ToString()
+                        UnderlyingType = $(if ([Nullable]::GetUnderlyingType($metadata.ParameterType)) { [Nullable]::GetUnderlyingType($metadata.ParameterType).ToString() } else { $metadata.ParameterType.ToString() })
                         Aliases = @($metadata.Aliases)
                         SupportsWildcards = [bool](@($metadata.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count)
                     }
@@ -245,6 +249,7 @@ public sealed class HelpTests : IClassFixture<HelpTests.ModuleHelp>
                     RealParameters = @($real)
                     RealSets = @($sets)
                     OutputTypes = @(foreach ($t in $command.OutputType) { $t.Name })
+                    ShouldProcessParameters = @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters | Where-Object { $command.Parameters.ContainsKey($_) })
                 }
             }
             """;
@@ -265,12 +270,13 @@ public sealed class HelpTests : IClassFixture<HelpTests.ModuleHelp>
             Objects(o, "HelpSyntax").Select(s => new HelpSyntaxItem(Objects(s, "Parameters")
                 .Select(p => new HelpSyntaxParameter(Text(p, "Name"), Text(p, "Required"), Text(p, "Position"))).ToList())).ToList(),
             Items(o, "HelpOutputs").Select(x => x?.ToString() ?? "").ToList(),
-            Objects(o, "RealParameters").Select(p => new RealParameter(Text(p, "Name"), Text(p, "Type"),
+            Objects(o, "RealParameters").Select(p => new RealParameter(Text(p, "Name"), Text(p, "Type"), Text(p, "UnderlyingType"),
                 Items(p, "Aliases").Select(a => a?.ToString() ?? "").ToList(), (bool)Value(p, "SupportsWildcards")!)).ToList(),
             Objects(o, "RealSets").Select(s => new ParameterSet(Text(s, "Name"), Objects(s, "Parameters")
                 .Select(p => new SetParameter(Text(p, "Name"), (bool)Value(p, "Mandatory")!, (int)Value(p, "Position")!,
                     (bool)Value(p, "ByValue")!, (bool)Value(p, "ByPropertyName")!)).ToList())).ToList(),
-            Items(o, "OutputTypes").Select(x => x?.ToString() ?? "").ToList());
+            Items(o, "OutputTypes").Select(x => x?.ToString() ?? "").ToList(),
+            Items(o, "ShouldProcessParameters").Select(x => x?.ToString() ?? "").ToList());
 
         private static object? Value(PSObject o, string name) => o.Properties[name]?.Value is PSObject wrapped ? wrapped.BaseObject : o.Properties[name]?.Value;
 

@@ -53,7 +53,7 @@ public sealed class ResilienceTests
         HostResult result = host.Invoke("Get-SophosCustomer -Refresh");
 
         ErrorRecord error = result.Error;
-        Assert.Equal("SophosCentralUnavailable,PsaMapping.Commands.GetSophosCustomerCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("SophosUnavailable,PsaMapping.Commands.GetSophosCustomerCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
         Assert.Contains("503", error.Exception.Message);
         Assert.Equal(7, server.Counters.Requests(SandboxEndpoints.SophosTenants)); // 1 attempt + 6 retries

@@ -23,8 +23,56 @@ internal static class Sessions
         return host;
     }
 
+    /// <summary>A fresh PowerShell session with the module imported, connected to the sandbox's Autotask.</summary>
+    public static ModuleHost ConnectedToAutotask(SandboxServer server)
+    {
+        var host = new ModuleHost();
+        ConnectAutotask(host, server).ThrowOnFailure();
+        return host;
+    }
+
+    public static HostResult ConnectAutotask(ModuleHost host, SandboxServer server, string? secret = null, string? userName = null,
+        string? integrationCode = null, string extra = "") =>
+        host.Invoke("Connect-Autotask -Credential $args[0] -IntegrationCode $args[1] -ZoneUri $args[2] " + extra,
+            ModuleHost.Credential(userName ?? server.Options.AutotaskUserName, secret ?? server.Options.AutotaskSecret),
+            integrationCode ?? server.Options.AutotaskIntegrationCode, server.AutotaskZoneUri);
+
     public static HostResult ConnectSophos(ModuleHost host, SandboxServer server, string? secret = null, string? clientId = null) =>
         host.Invoke("Connect-SophosCentral -Credential $args[0] -AuthUri $args[1] -ApiUri $args[2]",
             ModuleHost.Credential(clientId ?? server.Options.SophosClientId, secret ?? server.Options.SophosClientSecret),
             server.SophosAuthUri, server.SophosApiUri);
+}
+
+/// <summary>
+/// A session connected to both services over an empty store of its own, for the tests of the mapping
+/// cmdlets (which read and write the store, so they run in the store collection).
+/// </summary>
+public abstract class StoreSessionTests : IClassFixture<SandboxFixture>, IDisposable
+{
+    private readonly IDisposable _store;
+
+    protected StoreSessionTests(SandboxFixture fixture)
+    {
+        Server = fixture.Server;
+        _store = TestEnvironment.FreshStore(out string folder);
+        Folder = folder;
+        Host = Sessions.ConnectedToSophos(Server);
+        Sessions.ConnectAutotask(Host, Server).ThrowOnFailure();
+    }
+
+    protected SandboxServer Server { get; }
+
+    /// <summary>This test's store folder ($env:PSAMAPPING_HOME).</summary>
+    protected string Folder { get; }
+
+    protected ModuleHost Host { get; }
+
+    protected Guid Tenant(string name) => Server.Tenants.Single(t => t.Name == name).Id;
+
+    public void Dispose()
+    {
+        Host.Dispose();
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

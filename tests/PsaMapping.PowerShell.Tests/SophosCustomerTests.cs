@@ -146,17 +146,6 @@ public sealed class SophosCustomerTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
-    public void Get_SophosCustomer_before_connecting_says_to_run_Connect_SophosCentral()
-    {
-        using var host = new ModuleHost();
-        HostResult result = host.Invoke("Get-SophosCustomer");
-
-                Assert.Equal("SophosNotConnected,PsaMapping.Commands.GetSophosCustomerCommand", result.Error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.InvalidOperation, result.Error.CategoryInfo.Category);
-        Assert.Contains("Connect-SophosCentral", result.Error.Exception.Message);
-    }
-
-    [Fact]
     public void Customer_names_complete_on_tab()
     {
         using ModuleHost host = Sessions.ConnectedToSophos(_server);

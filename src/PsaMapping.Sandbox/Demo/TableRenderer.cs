@@ -8,6 +8,8 @@ namespace PsaMapping.Sandbox.Demo;
 /// <summary>The table views of PsaMapping.Format.ps1xml: column labels and the properties they show.</summary>
 public sealed class FormatViews
 {
+    internal const string ScriptPrefix = "script:";
+
     private readonly Dictionary<string, IReadOnlyList<(string Label, string Property)>> _byType = new();
 
     public static FormatViews Load(string path)
@@ -18,7 +20,9 @@ public sealed class FormatViews
             XElement? table = view.Element("TableControl");
             if (table == null) continue;
             var labels = table.Descendants("TableColumnHeader").Select(h => (string?)h.Element("Label")).ToList();
-            var properties = table.Descendants("TableColumnItem").Select(i => (string?)i.Element("PropertyName") ?? "").ToList();
+            // A column shows a property, or what a script block computes from the row ($_).
+            var properties = table.Descendants("TableColumnItem")
+                .Select(i => (string?)i.Element("PropertyName") ?? ScriptPrefix + ((string?)i.Element("ScriptBlock") ?? "")).ToList();
             var columns = properties.Select((property, i) => (labels.ElementAtOrDefault(i) ?? property, property)).ToList();
             foreach (XElement type in view.Descendants("TypeName"))
                 views._byType[type.Value] = columns;
@@ -37,7 +41,22 @@ public sealed class FormatViews
 /// </summary>
 public static class TableRenderer
 {
-    public static string Render(IEnumerable<PSObject> items, FormatViews views)
+    /// <param name="runspace">Where the views' script-block columns run.</param>
+    public static string Render(IEnumerable<PSObject> items, FormatViews views, System.Management.Automation.Runspaces.Runspace runspace)
+    {
+        var previous = System.Management.Automation.Runspaces.Runspace.DefaultRunspace;
+        System.Management.Automation.Runspaces.Runspace.DefaultRunspace = runspace;
+        try
+        {
+            return RenderTables(items, views);
+        }
+        finally
+        {
+            System.Management.Automation.Runspaces.Runspace.DefaultRunspace = previous;
+        }
+    }
+
+    private static string RenderTables(IEnumerable<PSObject> items, FormatViews views)
     {
         var text = new StringBuilder();
         foreach (var group in Consecutive(items.Where(i => i != null)))
@@ -63,9 +82,21 @@ public static class TableRenderer
         return text.ToString();
     }
 
+    // Format-Table cuts long cells to the console width; this keeps the demo's tables readable the same way.
+    private const int WidestCell = 100;
+
     private static string Cell(PSObject item, string property)
     {
-        object? value = item.Properties[property]?.Value;
+        string text = CellText(item, property);
+        return text.Length > WidestCell ? text[..(WidestCell - 3)] + "..." : text;
+    }
+
+    private static string CellText(PSObject item, string property)
+    {
+        object? value = property.StartsWith(FormatViews.ScriptPrefix, StringComparison.Ordinal)
+            ? ScriptBlock.Create(property[FormatViews.ScriptPrefix.Length..])
+                .InvokeWithContext(null, new List<PSVariable> { new("_", item) }).FirstOrDefault()?.BaseObject
+            : item.Properties[property]?.Value;
         return value switch
         {
             null => "",

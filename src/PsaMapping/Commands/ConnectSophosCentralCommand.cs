@@ -2,11 +2,12 @@ using System;
 using System.Management.Automation;
 using PsaMapping.Engine;
 using PsaMapping.Engine.Sophos;
+using PsaMapping.Engine.Store;
 
 namespace PsaMapping.Commands
 {
     /// <summary>Connect-SophosCentral: signs in with a partner API credential and keeps the connection for the session.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "SophosCentral")]
+    [Cmdlet(VerbsCommunications.Connect, "SophosCentral", SupportsShouldProcess = true)]
     [OutputType(typeof(SophosConnection))]
     public sealed class ConnectSophosCentralCommand : PsaMappingCmdlet
     {
@@ -24,6 +25,10 @@ namespace PsaMapping.Commands
         [ValidateNotNull]
         public Uri ApiUri { get; set; } = new Uri(SophosCentralClient.DefaultApiUri);
 
+        /// <summary>Also keep the credential in the store folder, for later sessions and unattended scripts.</summary>
+        [Parameter]
+        public SwitchParameter Save { get; set; }
+
         protected override void EndProcessing()
         {
             if (string.IsNullOrWhiteSpace(Credential.UserName) || Credential.Password == null || Credential.Password.Length == 0)
@@ -31,32 +36,40 @@ namespace PsaMapping.Commands
                     "The credential needs the API client ID as the user name and the client secret as the password.")
                 { Target = Credential.UserName });
 
-            SophosCentralClient client;
-            try
-            {
-                client = new SophosCentralClient(new ClientCredential(Credential.UserName.Trim(), Credential.Password), AuthUri, ApiUri);
-            }
-            catch (PsaMappingException ex)
-            {
-                throw Terminate(ex);
-            }
-
+            var credential = Guard(() => new ClientCredential(Credential.UserName.Trim(), Credential.Password));
+            SophosCentralClient client = Guard(() => new SophosCentralClient(credential, AuthUri, ApiUri));
+            Track(client, client.Http);
             SophosConnection connection;
             try
             {
-                WriteVerbose($"Requesting a token from {AuthUri} for client ID {client.Connection?.ClientId ?? Credential.UserName}.");
+                WriteVerbose($"Requesting a token from {AuthUri} for client ID {credential.Id}.");
                 connection = Run((observer, token) => client.ConnectAsync(token));
             }
             catch
             {
-                // A failed attempt leaves any earlier connection in place.
-                client.Dispose();
+                client.Dispose(); // a failed attempt leaves any earlier connection in place
                 throw;
             }
 
             State.Sophos?.Dispose();
             State.Sophos = client;
-            WriteVerbose($"Connected to Sophos Central as partner {connection.PartnerId} ({client.Http.Requests.Total} requests).");
+            WriteVerbose($"Connected to Sophos Central as partner {connection.PartnerId}.");
+
+            if (Save)
+            {
+                var store = CredentialStore.Default();
+                if (ShouldProcess(store.FilePath, $"Save the Sophos Central credential of client ID {credential.Id}"))
+                {
+                    Guard(() =>
+                    {
+                        store.Save(new SavedSophosCredential(credential, AuthUri, ApiUri));
+                        return true;
+                    });
+                    WriteInformation(new InformationRecord($"Saved the Sophos Central credential of client ID {credential.Id} in {store.FilePath}.", "PsaMapping"));
+                }
+            }
+
+            WriteRequestSummary();
             WriteObject(connection);
         }
     }

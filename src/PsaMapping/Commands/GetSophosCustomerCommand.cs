@@ -70,8 +70,7 @@ namespace PsaMapping.Commands
 
         protected override void EndProcessing()
         {
-            if (_client != null)
-                WriteVerbose($"Sophos Central requests made in this session so far: {_client.Http.Requests.Total}.");
+            WriteRequestSummary();
         }
 
         private void WriteByName(IReadOnlyList<SophosCustomer> all)

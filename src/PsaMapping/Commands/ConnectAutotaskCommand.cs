@@ -1,0 +1,114 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using PsaMapping.Engine;
+using PsaMapping.Engine.Autotask;
+using PsaMapping.Engine.Store;
+
+namespace PsaMapping.Commands
+{
+    /// <summary>Connect-Autotask: signs in as an Autotask API user and keeps the connection for the session.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "Autotask", SupportsShouldProcess = true)]
+    [OutputType(typeof(AutotaskConnection))]
+    public sealed class ConnectAutotaskCommand : PsaMappingCmdlet
+    {
+        /// <summary>User name = the API user's user name; password = its secret.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential Credential { get; set; } = PSCredential.Empty;
+
+        /// <summary>The integration code (tracking identifier) of the API user's integration.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string IntegrationCode { get; set; } = "";
+
+        [Parameter]
+        [ValidateNotNull]
+        public Uri ZoneUri { get; set; } = new Uri(AutotaskClient.DefaultZoneUri);
+
+        /// <summary>The zone's REST address (for example https://webservices5.autotask.net/ATServicesRest/); skips the zone lookup.</summary>
+        [Parameter]
+        public Uri? ApiUri { get; set; }
+
+        [Parameter]
+        public SwitchParameter Save { get; set; }
+
+        protected override void EndProcessing()
+        {
+            AutotaskCredential credential = AutotaskConnector.CredentialFrom(this, Credential, IntegrationCode);
+            AutotaskDirectory directory = AutotaskConnector.Connect(this, credential, ZoneUri, ApiUri, out AutotaskConnection connection);
+            State.Autotask?.Client.Dispose();
+            State.Autotask = directory;
+
+            if (Save)
+            {
+                var store = CredentialStore.Default();
+                if (ShouldProcess(store.FilePath, $"Save the Autotask credential of API user {credential.UserName}"))
+                {
+                    Guard(() =>
+                    {
+                        store.Save(new SavedAutotaskCredential(credential, ApiUri == null ? ZoneUri : null, ApiUri));
+                        return true;
+                    });
+                    WriteInformation(new InformationRecord($"Saved the Autotask credential of API user {credential.UserName} in {store.FilePath}.", "PsaMapping"));
+                }
+            }
+
+            WriteRequestSummary();
+            WriteObject(connection);
+        }
+    }
+
+    /// <summary>What Connect-Autotask and Update-AutotaskCredential share: building and checking a connection.</summary>
+    internal static class AutotaskConnector
+    {
+        public static AutotaskCredential CredentialFrom(PsaMappingCmdlet cmdlet, PSCredential credential, string integrationCode)
+        {
+            RequireComplete(cmdlet, credential);
+            if (string.IsNullOrWhiteSpace(integrationCode))
+                throw cmdlet.Terminate(new PsaMappingException("AutotaskCredentialIncomplete", PsaErrorKind.InvalidArgument,
+                    "The integration code is blank. Give the tracking identifier of the API user's integration with -IntegrationCode.")
+                { Target = credential.UserName });
+            return new AutotaskCredential(credential.UserName, credential.Password, Secure(integrationCode.Trim()));
+        }
+
+        /// <summary>Refuses a credential without a user name or a secret, before anything is sent.</summary>
+        public static void RequireComplete(PsaMappingCmdlet cmdlet, PSCredential credential)
+        {
+            if (string.IsNullOrWhiteSpace(credential.UserName) || credential.Password == null || credential.Password.Length == 0)
+                throw cmdlet.Terminate(new PsaMappingException("AutotaskCredentialIncomplete", PsaErrorKind.InvalidArgument,
+                    "The credential needs the API user's user name as the user name and its secret as the password.")
+                { Target = credential.UserName });
+        }
+
+        /// <summary>Connects and checks the credential; the session's current connection is not touched.</summary>
+        public static AutotaskDirectory Connect(PsaMappingCmdlet cmdlet, AutotaskCredential credential, Uri? zoneUri, Uri? apiUri,
+            out AutotaskConnection connection)
+        {
+            AutotaskClient client = cmdlet.Guard(() => new AutotaskClient(credential, zoneUri, apiUri));
+            cmdlet.Track(client, client.Http);
+            try
+            {
+                cmdlet.WriteVerbose(apiUri == null
+                    ? $"Looking up the zone of API user {credential.UserName} at {zoneUri}."
+                    : $"Using the Autotask API at {apiUri}.");
+                connection = cmdlet.Run((observer, token) => client.ConnectAsync(token));
+                return new AutotaskDirectory(client);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+
+        public static SecureString Secure(string text)
+        {
+            var secure = new SecureString();
+            foreach (char c in text) secure.AppendChar(c);
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+}

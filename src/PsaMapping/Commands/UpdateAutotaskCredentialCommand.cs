@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+using PsaMapping.Engine;
+using PsaMapping.Engine.Autotask;
+using PsaMapping.Engine.Store;
+
+namespace PsaMapping.Commands
+{
+    /// <summary>
+    /// Update-AutotaskCredential: the Sophos page's "View details" step. After the API user's secret was
+    /// changed in Autotask, checks the new credential first and only then replaces the saved one and the
+    /// session's. If the check fails, everything stays as it was.
+    /// </summary>
+    [Cmdlet(VerbsData.Update, "AutotaskCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(AutotaskConnection))]
+    public sealed class UpdateAutotaskCredentialCommand : PsaMappingCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential Credential { get; set; } = PSCredential.Empty;
+
+        /// <summary>A new integration code; without it the current one is kept.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? IntegrationCode { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var store = CredentialStore.Default();
+            SavedAutotaskCredential? saved = Guard(() => store.LoadAutotask());
+            AutotaskClient? current = State.Autotask?.Client;
+
+            AutotaskCredential credential;
+            if (IntegrationCode != null)
+            {
+                credential = AutotaskConnector.CredentialFrom(this, Credential, IntegrationCode);
+            }
+            else
+            {
+                AutotaskConnector.RequireComplete(this, Credential);
+                AutotaskCredential known = current?.Credential ?? saved?.Credential
+                    ?? throw Terminate(new PsaMappingException("AutotaskIntegrationCodeMissing", PsaErrorKind.InvalidArgument,
+                        "There is no Autotask connection or saved credential to take the integration code from. Give it with -IntegrationCode."));
+                credential = known.WithUserAndSecret(Credential.UserName, Credential.Password);
+            }
+
+            Uri? zoneUri = current != null ? (current.GivenApiUri == null ? current.ZoneUri : null) : saved?.ZoneUri;
+            Uri? apiUri = current != null ? current.GivenApiUri : saved?.ApiUri;
+            if (zoneUri == null && apiUri == null) zoneUri = new Uri(AutotaskClient.DefaultZoneUri);
+
+            // Check first: a credential that does not work must not replace one that does.
+            AutotaskDirectory checkedDirectory = AutotaskConnector.Connect(this, credential, zoneUri, apiUri, out AutotaskConnection connection);
+
+            string target = saved != null ? $"the session and the saved credential in {store.FilePath}" : "the session";
+            if (!ShouldProcess(target, $"Replace the Autotask credential with the one of API user {credential.UserName}"))
+            {
+                checkedDirectory.Client.Dispose();
+                return;
+            }
+
+            if (saved != null)
+                Guard(() =>
+                {
+                    store.Save(new SavedAutotaskCredential(credential, zoneUri, apiUri));
+                    return true;
+                });
+
+            State.Autotask?.Client.Dispose();
+            State.Autotask = checkedDirectory;
+            WriteInformation(new InformationRecord($"The Autotask credential of API user {credential.UserName} was checked and now replaces the old one in {target}.", "PsaMapping"));
+            WriteRequestSummary();
+            if (PassThru) WriteObject(connection);
+        }
+    }
+}
