@@ -151,6 +151,12 @@ namespace PsaMapping
             return error; // not reached: ThrowTerminatingError always throws
         }
 
+        /// <summary>True under -WhatIf (or $WhatIfPreference): nothing may be written, nor claimed to be.</summary>
+        internal bool WhatIfMode =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
+                ? LanguagePrimitives.IsTrue(whatIf)
+                : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
         /// <summary>Reports one bad item and lets the pipeline go on.</summary>
         protected void WriteItemError(PsaMappingException error) => WriteError(ToErrorRecord(error));
 

@@ -8,7 +8,9 @@ namespace PsaMapping.PowerShell.Tests;
 [Collection(StoreCollection.Name)]
 public sealed class MappingTests : StoreSessionTests
 {
-    public MappingTests(SandboxFixture fixture) : base(fixture) { }
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public MappingTests(SandboxFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : base(fixture) => _output = output;
 
     private HostResult Set(string parameters, params object?[] args) => Host.Invoke("Set-PsaMapping " + parameters, args);
 
@@ -181,6 +183,18 @@ public sealed class MappingTests : StoreSessionTests
     }
 
     [Fact]
+    public void WhatIf_over_unchanged_rows_claims_nothing()
+    {
+        Set("-SophosCustomer 'Contoso Ltd' -ContractId 100001").ThrowOnFailure();
+        string before = File.ReadAllText(Path.Combine(Folder, "mappings.json"));
+
+        HostResult result = Set("-SophosCustomer 'Contoso Ltd' -ContractId 100001 -WhatIf").ThrowOnFailure();
+
+        Assert.Empty(result.Information);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(Folder, "mappings.json")));
+    }
+
+    [Fact]
     public void PassThru_outputs_the_saved_mappings()
     {
         HostResult result = Set("-SophosCustomer 'Contoso Ltd' -ContractId 100001 -PassThru").ThrowOnFailure();
@@ -297,6 +311,7 @@ public sealed class MappingTests : StoreSessionTests
         HostResult result = Host.Invoke("$args | Set-PsaMapping -WarningAction SilentlyContinue", rows);
 
         long requests = Server.Counters.TotalRequests - before;
+        _output.WriteLine($"Set-PsaMapping, 1,000 rows: {requests} requests ({string.Join(", ", Server.Counters.RequestsByEndpoint.Select(p => p.Key + " " + p.Value))} in total on this sandbox)");
         Assert.True(requests <= 25, $"{requests} requests for 1,000 rows");
         Assert.Equal(Server.Tenants.Count, Mappings().Count);
         Assert.Empty(result.Errors.Where(e => !e.FullyQualifiedErrorId.StartsWith("AutotaskCompanyInactive") && !e.FullyQualifiedErrorId.StartsWith("ContractCancelled")));

@@ -9,7 +9,9 @@ namespace PsaMapping.PowerShell.Tests;
 [Collection(StoreCollection.Name)]
 public sealed class TroubleshootingTests : StoreSessionTests
 {
-    public TroubleshootingTests(SandboxFixture fixture) : base(fixture) { }
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public TroubleshootingTests(SandboxFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : base(fixture) => _output = output;
 
     private void WriteStore(params object[] mappings)
     {
@@ -92,6 +94,20 @@ public sealed class TroubleshootingTests : StoreSessionTests
     }
 
     [Fact]
+    public void History_by_name_still_finds_a_customers_entries_from_before_a_rename()
+    {
+        Host.Invoke("Set-PsaMapping -SophosCustomerId $args[0] -ContractId 100001", Tenant("Contoso Ltd")).ThrowOnFailure();
+        // As if the customer had been called 'Contoso (old name)' when it was mapped, and renamed since.
+        foreach (string file in new[] { "mappings.json", "mappings-audit.jsonl" }.Select(f => Path.Combine(Folder, f)))
+            File.WriteAllText(file, File.ReadAllText(file).Replace("\"Contoso Ltd\"", "\"Contoso (old name)\""));
+        Host.Invoke("Update-PsaMapping -Confirm:$false").ThrowOnFailure();
+
+        var history = Host.Invoke("Get-PsaMappingHistory 'Contoso Ltd'").ThrowOnFailure().Output;
+
+        Assert.Equal(new[] { "Added", "Changed" }, history.Select(h => h.Properties["Kind"].Value.ToString()));
+    }
+
+    [Fact]
     public void Checking_costs_a_bounded_number_of_requests_whatever_the_number_of_mappings()
     {
         var rows = Server.Tenants.Take(200).Select(t =>
@@ -106,6 +122,7 @@ public sealed class TroubleshootingTests : StoreSessionTests
 
         Host.Invoke("Test-PsaMapping").ThrowOnFailure();
 
+        _output.WriteLine($"Test-PsaMapping, 200 mappings: {Server.Counters.TotalRequests - before} requests");
         Assert.True(Server.Counters.TotalRequests - before <= 6, $"{Server.Counters.TotalRequests - before} requests to check 200 mappings");
     }
 }

@@ -37,6 +37,10 @@ namespace PsaMapping.Engine.Mapping
         /// <summary>Every non-cancelled contract known here, by name, across all companies.</summary>
         public ILookup<string, AutotaskContract> ActiveContractsByName { get; }
 
+        /// <summary>The same Autotask data with the partner's customers.</summary>
+        private LiveData WithCustomers(IReadOnlyList<SophosCustomer> customers) =>
+            new LiveData(customers, Companies.Values, Contracts.Values, Array.Empty<AutotaskContract>());
+
         /// <summary>Names compare as the Sophos page and Autotask do: ignoring case and surrounding spaces.</summary>
         public static string Key(string? name) => (name ?? string.Empty).Trim().ToUpperInvariant();
 
@@ -44,8 +48,17 @@ namespace PsaMapping.Engine.Mapping
         public static async Task<LiveData> ForRequestsAsync(IReadOnlyCollection<MappingRequest> requests, SophosCentralClient sophos,
             AutotaskDirectory autotask, IOperationObserver observer, CancellationToken cancellationToken)
         {
+            // The customer list and the Autotask lookups run side by side; WhenAll waits for both, so a failure
+            // in one never leaves the other running unobserved after the command ended.
             Task<IReadOnlyList<SophosCustomer>> customers = sophos.GetCustomersAsync(false, observer, cancellationToken);
+            Task<LiveData> autotaskPart = AutotaskForRequestsAsync(requests, autotask, cancellationToken);
+            await Task.WhenAll(customers, autotaskPart).ConfigureAwait(false);
+            return autotaskPart.Result.WithCustomers(customers.Result);
+        }
 
+        private static async Task<LiveData> AutotaskForRequestsAsync(IReadOnlyCollection<MappingRequest> requests, AutotaskDirectory autotask,
+            CancellationToken cancellationToken)
+        {
             // Companies: by id, and by name where no id was given.
             var companyIds = new HashSet<long>(requests.Where(r => r.AutotaskCompanyId.HasValue).Select(r => r.AutotaskCompanyId!.Value));
             var companyNames = requests.Where(r => !r.AutotaskCompanyId.HasValue && !string.IsNullOrWhiteSpace(r.AutotaskCompanyName))
@@ -74,7 +87,7 @@ namespace PsaMapping.Engine.Mapping
             var extraCompanyIds = sameNamed.Select(c => c.AutotaskCompanyId).Where(id => !companies.ContainsKey(id)).Distinct().ToList();
             var extraCompanies = extraCompanyIds.Count == 0 ? new Dictionary<long, AutotaskCompany>() : await autotask.GetCompaniesByIdAsync(extraCompanyIds, cancellationToken).ConfigureAwait(false);
 
-            return new LiveData(await customers.ConfigureAwait(false), companies.Values.Concat(extraCompanies.Values).Concat(namedCompanies),
+            return new LiveData(Array.Empty<SophosCustomer>(), companies.Values.Concat(extraCompanies.Values).Concat(namedCompanies),
                 contracts.Concat(byId).Concat(byName), sameNamed);
         }
 
@@ -83,13 +96,21 @@ namespace PsaMapping.Engine.Mapping
             AutotaskDirectory autotask, IOperationObserver observer, CancellationToken cancellationToken)
         {
             Task<IReadOnlyList<SophosCustomer>> customers = sophos.GetCustomersAsync(false, observer, cancellationToken);
+            Task<LiveData> autotaskPart = AutotaskForMappingsAsync(mappings, autotask, cancellationToken);
+            await Task.WhenAll(customers, autotaskPart).ConfigureAwait(false);
+            return autotaskPart.Result.WithCustomers(customers.Result);
+        }
+
+        private static async Task<LiveData> AutotaskForMappingsAsync(IReadOnlyCollection<CustomerMapping> mappings, AutotaskDirectory autotask,
+            CancellationToken cancellationToken)
+        {
             var contractIds = mappings.Select(m => m.ContractId).Distinct().ToList();
             var contracts = contractIds.Count == 0 ? Array.Empty<AutotaskContract>() : await autotask.GetContractsByIdAsync(contractIds, cancellationToken).ConfigureAwait(false);
             var names = contracts.Where(c => c.IsActive).Select(c => c.ContractName).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var sameNamed = names.Count == 0 ? Array.Empty<AutotaskContract>() : await autotask.GetContractsByNameAsync(names, false, cancellationToken).ConfigureAwait(false);
             var companyIds = mappings.Select(m => m.AutotaskCompanyId).Concat(contracts.Select(c => c.AutotaskCompanyId)).Concat(sameNamed.Select(c => c.AutotaskCompanyId)).Distinct().ToList();
             var companies = companyIds.Count == 0 ? new Dictionary<long, AutotaskCompany>() : await autotask.GetCompaniesByIdAsync(companyIds, cancellationToken).ConfigureAwait(false);
-            return new LiveData(await customers.ConfigureAwait(false), companies.Values, contracts, sameNamed);
+            return new LiveData(Array.Empty<SophosCustomer>(), companies.Values, contracts, sameNamed);
         }
 
         /// <summary>Contracts for a message: the first few with their companies, then how many more.</summary>

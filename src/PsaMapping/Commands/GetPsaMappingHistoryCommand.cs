@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using PsaMapping.Engine.Mapping;
@@ -26,18 +27,38 @@ namespace PsaMapping.Commands
         [ValidateRange(1, int.MaxValue)]
         public int Last { get; set; }
 
+        private AuditHistory? _history;
+
         protected override void ProcessRecord()
         {
             MappingStore store = MappingStore.Default();
-            DateTimeOffset? since = Since.HasValue ? new DateTimeOffset(Since.Value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(Since.Value, DateTimeKind.Local) : Since.Value) : (DateTimeOffset?)null;
-            AuditHistory history = Guard(() => store.ReadHistory(SophosCustomerId, since, null));
-            if (history.SkippedLines > 0)
-                WriteWarning($"{history.SkippedLines} line(s) of the audit log '{store.AuditPath}' could not be read and were skipped (a line cut short by a crash, or edited by hand).");
-            var entries = history.AsEnumerable();
+            if (_history == null)
+            {
+                // Read once, even when many customers are piped in.
+                _history = Guard(() => store.ReadHistory());
+                if (_history.SkippedLines > 0)
+                    WriteWarning($"{_history.SkippedLines} line(s) of the audit log '{store.AuditPath}' could not be read and were skipped (a line cut short by a crash, or edited by hand).");
+            }
+
+            IEnumerable<AuditEntry> entries = _history;
+            if (SophosCustomerId.HasValue) entries = entries.Where(e => e.SophosCustomerId == SophosCustomerId.Value);
             if (SophosCustomer != null)
             {
+                // A customer renamed since (Update-PsaMapping) keeps its older entries: match the name in any
+                // entry, then take every entry of those customers.
                 var pattern = new WildcardPattern(SophosCustomer, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                entries = entries.Where(e => pattern.IsMatch((e.After ?? e.Before)?.SophosCustomerName ?? string.Empty));
+                var ids = new HashSet<Guid>(_history.Where(e => pattern.IsMatch(e.Before?.SophosCustomerName ?? string.Empty)
+                                                                || pattern.IsMatch(e.After?.SophosCustomerName ?? string.Empty))
+                                                    .Select(e => e.SophosCustomerId));
+                entries = entries.Where(e => ids.Contains(e.SophosCustomerId));
+            }
+
+            if (Since.HasValue)
+            {
+                DateTimeOffset since = Since.Value.Kind == DateTimeKind.Unspecified
+                    ? new DateTimeOffset(DateTime.SpecifyKind(Since.Value, DateTimeKind.Local))
+                    : new DateTimeOffset(Since.Value);
+                entries = entries.Where(e => e.When >= since);
             }
 
             var list = entries.ToList();

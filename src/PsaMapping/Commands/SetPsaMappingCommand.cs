@@ -130,7 +130,7 @@ namespace PsaMapping.Commands
 
             // -WhatIf (or "no" to every -Confirm question): nothing is written, and nothing claims it was.
             bool anyChange = approved.Values.Any(m => !(saved.Find(m.SophosCustomerId)?.SameAs(m) ?? false));
-            if (approved.Count == 0 || (anyDeclined && !anyChange)) return;
+            if (approved.Count == 0 || WhatIfMode || (anyDeclined && !anyChange)) return;
 
             MappingSaveResult result = Guard(() => store.Save(approved.Values.Select(MappingEdit.Upsert).ToList(), MappingStore.CurrentUser()));
             WriteInformation(new InformationRecord(
