@@ -62,6 +62,22 @@ namespace PsaMapping
             return Track(State.Autotask, client.Http);
         }
 
+        /// <summary>
+        /// Keeps a credential in the store (Connect-* -Save), after confirmation: saving a secret is a change
+        /// of state, so it honours -WhatIf and -Confirm.
+        /// </summary>
+        internal void SaveCredential(string what, Action<CredentialStore> save)
+        {
+            var store = CredentialStore.Default();
+            if (!ShouldProcess(store.FilePath, "Save " + what)) return;
+            Guard(() =>
+            {
+                save(store);
+                return true;
+            });
+            WriteInformation(new InformationRecord($"Saved {what} in {store.FilePath}.", "PsaMapping"));
+        }
+
         /// <summary>Creates and connects a client from a saved credential; a client that fails to connect is disposed.</summary>
         private T ConnectSaved<T>(string verbose, Func<T> create, Func<T, CancellationToken, Task> connect) where T : IDisposable
         {

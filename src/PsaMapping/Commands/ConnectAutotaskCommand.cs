@@ -42,18 +42,8 @@ namespace PsaMapping.Commands
             State.Autotask = directory;
 
             if (Save)
-            {
-                var store = CredentialStore.Default();
-                if (ShouldProcess(store.FilePath, $"Save the Autotask credential of API user {credential.UserName}"))
-                {
-                    Guard(() =>
-                    {
-                        store.Save(new SavedAutotaskCredential(credential, ApiUri == null ? ZoneUri : null, ApiUri));
-                        return true;
-                    });
-                    WriteInformation(new InformationRecord($"Saved the Autotask credential of API user {credential.UserName} in {store.FilePath}.", "PsaMapping"));
-                }
-            }
+                SaveCredential($"the Autotask credential of API user {credential.UserName}",
+                    store => store.Save(new SavedAutotaskCredential(credential, ApiUri == null ? ZoneUri : null, ApiUri)));
 
             WriteRequestSummary();
             WriteObject(connection);

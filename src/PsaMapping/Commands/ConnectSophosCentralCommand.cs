@@ -56,18 +56,8 @@ namespace PsaMapping.Commands
             WriteVerbose($"Connected to Sophos Central as partner {connection.PartnerId}.");
 
             if (Save)
-            {
-                var store = CredentialStore.Default();
-                if (ShouldProcess(store.FilePath, $"Save the Sophos Central credential of client ID {credential.Id}"))
-                {
-                    Guard(() =>
-                    {
-                        store.Save(new SavedSophosCredential(credential, AuthUri, ApiUri));
-                        return true;
-                    });
-                    WriteInformation(new InformationRecord($"Saved the Sophos Central credential of client ID {credential.Id} in {store.FilePath}.", "PsaMapping"));
-                }
-            }
+                SaveCredential($"the Sophos Central credential of client ID {credential.Id}",
+                    store => store.Save(new SavedSophosCredential(credential, AuthUri, ApiUri)));
 
             WriteRequestSummary();
             WriteObject(connection);
