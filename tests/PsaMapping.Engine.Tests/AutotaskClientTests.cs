@@ -77,6 +77,36 @@ public sealed class AutotaskClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_whole_table_is_read_three_pages_at_a_time_with_every_row_once()
+    {
+        using AutotaskClient client = Client();
+        await client.ConnectAsync(CancellationToken.None);
+        _server.Faults.LatencyMs = 30; // long enough for the ranges to overlap
+        long before = Requests("Companies");
+
+        var rows = await client.QueryAllAsync("Companies", Array.Empty<JObject>(), new[] { "id", "companyName" }, 3, CancellationToken.None);
+
+        Assert.Equal(_server.Companies.Select(c => c.Id).OrderBy(i => i), rows.Select(r => (long)r["id"]!).OrderBy(i => i));
+        long pages = (_server.Companies.Count + 499) / 500;
+        Assert.InRange(Requests("Companies") - before, pages, pages + 1 + 2); // + the count, + at most one partial page per extra range
+        Assert.InRange(_server.Counters.MaxConcurrency(SandboxEndpoints.AutotaskEntity("Companies")), 2, 3);
+        Assert.Equal(0, _server.Counters.TotalThreadLimitViolations);
+    }
+
+    [Fact]
+    public async Task A_table_of_one_page_costs_one_request()
+    {
+        using AutotaskClient client = Client();
+        await client.ConnectAsync(CancellationToken.None);
+        long before = Requests("Companies");
+
+        var rows = await client.QueryAllAsync("Companies", new[] { Filter.Eq("companyName", "Contoso") }, new[] { "id" }, 3, CancellationToken.None);
+
+        Assert.Single(rows);
+        Assert.Equal(1, Requests("Companies") - before);
+    }
+
+    [Fact]
     public async Task Contracts_of_many_companies_are_fetched_with_in_filters_500_companies_a_query()
     {
         using AutotaskClient client = Client();

@@ -148,6 +148,48 @@ namespace PsaMapping.Engine.Autotask
             return rows;
         }
 
+        /// <summary>
+        /// Every row <paramref name="conditions"/> select, up to <paramref name="parallelism"/> pages at a time
+        /// (Autotask allows 3 requests in flight per endpoint). Pages of one query can only be read one after
+        /// another, so after the first page the rest of the id space is split into ranges, each its own query:
+        /// the first page gives the id density, one count request gives how many rows remain. That costs the
+        /// count and at most one partly filled page per extra range over reading page after page.
+        /// </summary>
+        public async Task<IReadOnlyList<JObject>> QueryAllAsync(string entity, IReadOnlyList<JObject> conditions, IReadOnlyCollection<string> includeFields,
+            int parallelism, CancellationToken cancellationToken)
+        {
+            JArray Where(params JObject[] more) => Filter.Of(conditions.Concat(more).DefaultIfEmpty(Filter.All()).ToArray());
+
+            IReadOnlyList<JObject> first = await QueryAsync(entity, Where(), includeFields, cancellationToken, firstPageOnly: true).ConfigureAwait(false);
+            if (first.Count < MaxRecords) return first;
+
+            long firstId = first.Min(RowId), lastId = first.Max(RowId);
+            long remaining = await CountAsync(entity, Where(Filter.Condition("gt", "id", lastId)), cancellationToken).ConfigureAwait(false);
+            int ranges = (int)Math.Min(Math.Max(1, parallelism), (remaining + MaxRecords - 1) / MaxRecords);
+            if (ranges <= 1)
+                return first.Concat(await QueryAsync(entity, Where(Filter.Condition("gt", "id", lastId)), includeFields, cancellationToken).ConfigureAwait(false)).ToList();
+
+            // Ids are assigned in order, so the rest of the table spans about as many ids per row as the first page.
+            double idsPerRow = Math.Max(1.0, (lastId - firstId) / (double)Math.Max(1, first.Count - 1));
+            long width = Math.Max(1, (long)Math.Ceiling(remaining * idsPerRow / ranges));
+            var queries = Enumerable.Range(0, ranges).Select(i =>
+            {
+                long low = lastId + i * width;
+                JObject[] bounds = i == ranges - 1
+                    ? new[] { Filter.Condition("gt", "id", low) } // the last range is open: an estimate that falls short loses nothing
+                    : new[] { Filter.Condition("gt", "id", low), Filter.Condition("lte", "id", low + width) };
+                return QueryAsync(entity, Where(bounds), includeFields, cancellationToken);
+            }).ToList();
+
+            var rows = new List<JObject>(first);
+            foreach (IReadOnlyList<JObject> part in await Task.WhenAll(queries).ConfigureAwait(false)) rows.AddRange(part);
+            return rows;
+        }
+
+        private static long RowId(JObject row) => (long?)row.GetValue("id", StringComparison.OrdinalIgnoreCase)
+            ?? throw new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
+                "Autotask returned a row without an id. Run the command again; if it persists, the service may be having problems.");
+
         /// <summary>How many rows <paramref name="filter"/> selects (one request).</summary>
         public async Task<long> CountAsync(string entity, JArray filter, CancellationToken cancellationToken)
         {

@@ -18,6 +18,9 @@ namespace PsaMapping.Engine.Autotask
         /// <summary>Largest id list sent in one `in` filter.</summary>
         public const int IdsPerQuery = 500;
 
+        /// <summary>Pages read at once when fetching a whole table: Autotask's thread limit per endpoint.</summary>
+        public const int Parallelism = 3;
+
         internal static readonly string[] CompanyFields = { "id", "companyName", "companyNumber", "companyType", "isActive", "parentCompanyID" };
         internal static readonly string[] ContractFields =
             { "id", "companyID", "contractName", "contractNumber", "contractType", "status", "startDate", "endDate" };
@@ -74,7 +77,7 @@ namespace PsaMapping.Engine.Autotask
             {
                 if (_allCompanies == null)
                 {
-                    IReadOnlyList<JObject> rows = await _client.QueryAsync("Companies", Filter.Of(Filter.All()), CompanyFields, cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<JObject> rows = await _client.QueryAllAsync("Companies", new JObject[0], CompanyFields, Parallelism, cancellationToken).ConfigureAwait(false);
                     _allCompanies = await ToCompaniesAsync(rows, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -123,6 +126,16 @@ namespace PsaMapping.Engine.Autotask
             return companyIds == null
                 ? await QueryContractsAsync(conditions, includeCancelled, cancellationToken).ConfigureAwait(false)
                 : await QueryContractsInAsync("companyID", companyIds, conditions, includeCancelled, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Every contract that is not cancelled, fetched a few pages at a time.</summary>
+        public async Task<IReadOnlyList<AutotaskContract>> GetAllActiveContractsAsync(CancellationToken cancellationToken)
+        {
+            IReadOnlyDictionary<string, Picklist> picklists = await _client.GetPicklistsAsync("Contracts", cancellationToken).ConfigureAwait(false);
+            var active = new[] { Filter.In("status", ActiveStatusValues(picklists).Select(v => long.Parse(v, CultureInfo.InvariantCulture))) };
+            IReadOnlyList<JObject> rows = await _client.QueryAllAsync("Contracts", active, ContractFields, Parallelism, cancellationToken).ConfigureAwait(false);
+            DateTime today = _time.GetUtcNow().UtcDateTime.Date;
+            return rows.Select(row => ToContract(row, picklists, today)).GroupBy(c => c.ContractId).Select(g => g.First()).OrderBy(c => c.ContractId).ToList();
         }
 
         /// <summary>The contracts with these ids, whatever their status (500 ids a request).</summary>
