@@ -26,6 +26,7 @@
         'Test-PsaMapping'
         'Update-PsaMapping'
         'Get-PsaMappingHistory'
+        'Get-PsaMappingSuggestion'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     PsaMapping quick start: connect to Sophos Central and Autotask, list the customers, find each one's
-    Autotask company and contracts, map them, and check the mappings.
+    Autotask company and contracts, map one by hand and the rest through suggestions, and check the mappings.
 .DESCRIPTION
     `dotnet run --project src/PsaMapping.Sandbox -- demo` runs this script against the local sandbox.
     Run it yourself with your own credentials to do the same against Sophos Central and Autotask:
@@ -47,9 +47,12 @@ Get-SophosCustomer -Name 'Fabrikam*' | Find-AutotaskCompany -First 1 | Find-Auto
 'Map one customer, as on the Sophos page:'
 Set-PsaMapping -SophosCustomer 'Contoso Ltd' -AutotaskCompany 'Contoso' -Contract 'Sophos MSP - Contoso' -SyncEnabled $true -PassThru
 
-'Map every Fabrikam customer to its best company''s Recurring Service contract, in one pipeline:'
-Get-SophosCustomer -Name 'Fabrikam*' | Find-AutotaskCompany -First 1 | Find-AutotaskContract |
-    Where-Object SupportsUsageSync | Set-PsaMapping -SyncEnabled $true -PassThru -WarningAction SilentlyContinue
+'Suggestions for every other customer; the High-confidence ones are saved:'
+Get-PsaMappingSuggestion | Where-Object Confidence -eq 'High' |
+    Set-PsaMapping -SyncEnabled $true -PassThru -WarningAction SilentlyContinue
+
+'Left to decide by hand:'
+Get-PsaMappingSuggestion
 
 'The mapping page (Get-PsaMapping -IncludeUnmapped):'
 Get-PsaMapping -IncludeUnmapped

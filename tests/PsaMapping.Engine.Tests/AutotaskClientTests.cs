@@ -94,16 +94,18 @@ public sealed class AutotaskClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_table_of_one_page_costs_one_request()
+    public async Task A_table_of_one_page_costs_the_page_and_the_count_sent_together()
     {
         using AutotaskClient client = Client();
         await client.ConnectAsync(CancellationToken.None);
+        _server.Faults.LatencyMs = 100;
         long before = Requests("Companies");
 
         var rows = await client.QueryAllAsync("Companies", new[] { Filter.Eq("companyName", "Contoso") }, new[] { "id" }, 3, CancellationToken.None);
 
         Assert.Single(rows);
-        Assert.Equal(1, Requests("Companies") - before);
+        Assert.Equal(2, Requests("Companies") - before);
+        Assert.Equal(2, _server.Counters.MaxConcurrency(SandboxEndpoints.AutotaskEntity("Companies")));
     }
 
     [Fact]

@@ -19,11 +19,14 @@ public sealed class QuickstartTests
         HostResult result = host.Invoke("param($script, $parameters) & $script @parameters", script, DemoCommand.QuickstartParameters(server)).ThrowOnFailure();
 
         var typeNames = result.Output.Select(o => o.BaseObject.GetType().Name).Distinct().ToList();
-        Assert.Equal(new[] { "String", "SophosCustomer", "AutotaskCompany", "AutotaskContract", "MappingRow", "MappingProblem" }, typeNames);
+        Assert.Equal(new[] { "String", "SophosCustomer", "AutotaskCompany", "AutotaskContract", "MappingRow", "MappingSuggestion", "MappingProblem" }, typeNames);
         Assert.Equal(25, result.Output.Count(o => o.BaseObject.GetType().Name == "SophosCustomer"));
         var page = result.Output.Where(o => o.BaseObject.GetType().Name == "MappingRow" && !(bool)o.Properties["IsMapped"].Value).ToList();
         Assert.NotEmpty(page);
         Assert.Contains(result.Output, o => o.BaseObject.GetType().Name == "MappingRow" && (string)o.Properties["SophosCustomerName"].Value == "Contoso Ltd");
+        int mapped = result.Output.Count(o => o.BaseObject.GetType().Name == "MappingRow" && (bool)o.Properties["IsMapped"].Value);
+        Assert.True(mapped > 10, $"the suggestions mapped most customers ({mapped} mapped rows shown)");
+        Assert.DoesNotContain(result.Output, o => o.BaseObject.GetType().Name == "MappingSuggestion" && o.Properties["Confidence"].Value.ToString() == "High");
         Assert.Contains(result.Output, o => o.BaseObject.GetType().Name == "AutotaskContract" && (string)o.Properties["SophosCustomerName"].Value == "Fabrikam, Inc.");
 
         string table = TableRenderer.Render(result.Output, FormatViews.Load(Path.Combine(Path.GetDirectoryName(ModuleHost.ModuleManifest)!, "PsaMapping.Format.ps1xml")), host.Runspace);

@@ -80,7 +80,28 @@ namespace PsaMapping.Engine.Suggestions
                 NameForm candidate = BuildForm(variants[1], out _, out _);
                 if (candidate.Compact != plain.Compact) german = candidate;
             }
-            return new ParsedName(original, normalized, plain, german, legal, legalWritten);
+            return new ParsedName(original, normalized, plain, german, legal, legalWritten, RawSuffix(original, legalWritten));
+        }
+
+        /// <summary>
+        /// The legal suffix exactly as typed, with the punctuation before it, lowercased: ", inc." for
+        /// "Fabrikam, Inc.", " inc" for "Fabrikam Inc". "" when there is none; the normalized suffix when the
+        /// raw words cannot be lined up with it (a suffix glued to the name, "Contoso,Ltd").
+        /// </summary>
+        private static string RawSuffix(string original, string legalWritten)
+        {
+            if (legalWritten.Length == 0) return "";
+            string[] words = original.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            for (int k = 1; k < words.Length && k <= 6; k++)
+            {
+                string tail = string.Join(" ", words, words.Length - k, k);
+                if (string.Join(" ", JoinInitials(NameNormalizer.Tokens(NameNormalizer.Normalize(tail)))) != legalWritten) continue;
+                string before = words[words.Length - k - 1];
+                int end = before.Length;
+                while (end > 0 && !char.IsLetterOrDigit(before[end - 1])) end--;
+                return (before.Substring(end) + " " + tail).ToLowerInvariant();
+            }
+            return legalWritten;
         }
 
         private static NameForm BuildForm(string normalized, out string legalForm, out string legalWritten)
@@ -162,8 +183,10 @@ namespace PsaMapping.Engine.Suggestions
     /// <summary>A name as parsed by <see cref="CompanyNameKey"/>: its core in one or two spellings and its legal form.</summary>
     internal sealed class ParsedName
     {
-        public ParsedName(string original, string normalized, NameForm plain, NameForm? german, string legalForm, string legalWritten)
+        public ParsedName(string original, string normalized, NameForm plain, NameForm? german, string legalForm, string legalWritten,
+            string legalRaw)
         {
+            LegalRaw = legalRaw;
             Original = original;
             Normalized = normalized;
             Plain = plain;
@@ -184,6 +207,8 @@ namespace PsaMapping.Engine.Suggestions
         public string LegalForm { get; }
         /// <summary>The legal suffix as written, normalized ("limited", "pty ltd").</summary>
         public string LegalWritten { get; }
+        /// <summary>The legal suffix as typed, with the punctuation before it, lowercased (", inc.").</summary>
+        public string LegalRaw { get; }
         public bool IsEmpty => Plain.Compact.Length == 0;
     }
 

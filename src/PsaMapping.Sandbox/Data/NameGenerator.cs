@@ -46,8 +46,28 @@ public sealed class NameGenerator
 
     public NameGenerator(Random random) => _random = random;
 
+    // The cores (names without legal suffix, folded) already used. A new name must not reuse one by
+    // accident: "Pinnacle" next to a tenant "Pinnacle Ltd" would be a look-alike nobody intended, and the
+    // ground truth would call it a different business. Look-alikes are made on purpose only.
+    private readonly HashSet<string> _takenCores = new(StringComparer.Ordinal);
+
     /// <summary>Marks a name as used so it is never generated again.</summary>
     public void Reserve(string name) => _taken.Add(name);
+
+    /// <summary>Marks a core name (without legal suffix) as used, so no new name shares it by accident.</summary>
+    public void ReserveCore(string coreName) => _takenCores.Add(CoreKey(coreName));
+
+    /// <summary>Case, accents, spaces and punctuation do not make two cores different.</summary>
+    private static string CoreKey(string coreName) =>
+        new(CompanyNameVariants.Transliterate(coreName, german: false).ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray());
+
+    private bool TakeNew(GeneratedName name)
+    {
+        string core = CoreKey(name.CoreName);
+        if (_takenCores.Contains(core) || !_taken.Add(name.Name)) return false;
+        _takenCores.Add(core);
+        return true;
+    }
 
     /// <summary>A new unique name in a random country (weighted toward the MSP markets).</summary>
     public GeneratedName Next()
@@ -56,18 +76,18 @@ public sealed class NameGenerator
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var name = Compose(profile);
-            if (_taken.Add(name.Name)) return name;
+            if (TakeNew(name)) return name;
         }
 
         // The country's word space is crowded (very large worlds): add a place to tell it apart,
         // then a number as the last resort, which always terminates.
         var basis = Compose(profile);
         var placed = basis with { CoreName = basis.CoreName + " " + Pick(profile.Places) };
-        if (_taken.Add(placed.Name)) return placed;
+        if (TakeNew(placed)) return placed;
         for (int n = 2; ; n++)
         {
             var numbered = basis with { CoreName = basis.CoreName + " " + n };
-            if (_taken.Add(numbered.Name)) return numbered;
+            if (TakeNew(numbered)) return numbered;
         }
     }
 
@@ -86,6 +106,7 @@ public sealed class NameGenerator
             var candidate = MakeVariant((first + i) % VariantCount, original, profile);
             if (candidate is not null && candidate.Name != original.Name && _taken.Add(candidate.Name))
             {
+                ReserveCore(candidate.CoreName); // a deliberate look-alike: it may share a core, later names may not
                 variant = candidate;
                 return true;
             }

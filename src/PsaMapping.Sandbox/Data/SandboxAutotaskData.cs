@@ -79,7 +79,11 @@ public sealed class SandboxAutotaskData
             _today = today;
             // Companies of businesses without a tenant must never be named exactly like a tenant by accident:
             // the look-alikes that matter are made on purpose (decoys).
-            foreach (var org in world.Organizations) _names.Reserve(org.Name);
+            foreach (var org in world.Organizations)
+            {
+                _names.Reserve(org.Name);
+                _names.ReserveCore(org.CoreName);
+            }
         }
 
         public List<SandboxCompany> Companies { get; } = [];

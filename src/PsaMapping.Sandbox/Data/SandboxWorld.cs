@@ -52,6 +52,7 @@ public sealed class SandboxWorld
         {
             if (organizations.Count == count) break;
             names.Reserve(known.Name);
+            names.ReserveCore(known.CoreName);
             organizations.Add(known.ToOrganization(organizations.Count, NewGuid(random)));
         }
 

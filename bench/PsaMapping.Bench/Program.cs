@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security;
+using PsaMapping.Engine;
+using PsaMapping.Engine.Autotask;
+using PsaMapping.Engine.Mapping;
+using PsaMapping.Engine.Sophos;
+using PsaMapping.Engine.Suggestions;
+using PsaMapping.Sandbox;
+
+// Suggestions for every customer, against the sandbox with a fixed latency per request: how many requests
+// against the minimum the page sizes allow, how long against the critical path, how long matching takes,
+// how much memory it needs, and how good the High-confidence suggestions are. Beside it, the naive way
+// (one company search per customer, one contract query per company).
+//
+//   dotnet run -c Release --project bench/PsaMapping.Bench [-- --sizes 200x1000,2000x10000,10000x50000 --latency-ms 50 --naive-max 2000]
+
+var options = BenchOptions.Parse(args);
+Console.WriteLine($"Suggestions for every customer; sandbox latency {options.LatencyMs} ms a request; 3 contracts a customer company on average.");
+Console.WriteLine();
+Console.WriteLine(Row.Header);
+Console.WriteLine(Row.Rule);
+// One small unreported run first, so that start-up costs (JIT, first connections) do not land on the first size.
+await Bench.MeasureAsync(50, 300, options with { NaiveMax = 0 });
+
+var rows = new List<Row>();
+foreach ((int customers, int companies) in options.Sizes)
+{
+    Row row = await Bench.MeasureAsync(customers, companies, options);
+    rows.Add(row);
+    Console.WriteLine(row);
+}
+
+Console.WriteLine();
+Console.WriteLine("requests: used by ours / the minimum (token + whoami + tenant pages of 100 + zone + 2 picklists + company and active-contract pages of 500).");
+Console.WriteLine("wall: ours, from connecting to the last suggestion / the critical path (calls that must follow each other + the slowest endpoint's pages at 3 at a time) x latency.");
+Console.WriteLine("match: building the index and matching every customer; peak: the most managed memory matching needed above what was live before.");
+Console.WriteLine("precision / recall: of High-confidence suggestions, against the sandbox's ground truth. naive: one company search per customer, one contract query per company.");
+Row? target = rows.FirstOrDefault(r => r.Customers == 2000);
+Console.WriteLine();
+Console.WriteLine(target == null
+    ? "targets (at 2,000 customers): not measured; add 2000x10000 to --sizes."
+    : $"targets at 2,000 customers: request ratio <= 1.05 {Verdict(target.RequestRatio <= 1.05)} ({target.RequestRatio:0.00}); " +
+      $"wall-time ratio <= 1.5 {Verdict(target.WallRatio <= 1.5)} ({target.WallRatio:0.00}); " +
+      $"precision >= 0.99 {Verdict(target.Precision >= 0.99)} ({target.Precision:0.000}); recall >= 0.90 {Verdict(target.Recall >= 0.90)} ({target.Recall:0.000}).");
+
+static string Verdict(bool met) => met ? "met" : "NOT met";
+return 0;
+
+internal sealed record BenchOptions(List<(int Customers, int Companies)> Sizes, int LatencyMs, int NaiveMax, int Seed)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var sizes = new List<(int, int)> { (200, 1000), (2000, 10000), (10000, 50000) };
+        int latency = 50, naiveMax = 2000, seed = 1;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            string value = args[i + 1];
+            switch (args[i])
+            {
+                case "--sizes":
+                    sizes = value.Split(',').Select(s => s.Split('x')).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
+                    break;
+                case "--latency-ms": latency = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--naive-max": naiveMax = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--seed": seed = int.Parse(value, CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException("Unknown option " + args[i]);
+            }
+        }
+
+        return new BenchOptions(sizes, latency, naiveMax, seed);
+    }
+}
+
+internal sealed record Row(int Customers, int Companies, long Requests, long Minimum, double WallSeconds, double BoundSeconds,
+    double MatchMs, double PeakMb, double Precision, double Recall, string Naive)
+{
+    public double RequestRatio => (double)Requests / Minimum;
+    public double WallRatio => WallSeconds / BoundSeconds;
+
+    public const string Header =
+        "customers  companies  requests  minimum  ratio  wall s  bound s  ratio  match ms  peak MB  precision  recall  naive (requests, wall s, precision)";
+    public static readonly string Rule = new('-', Header.Length);
+
+    public override string ToString() => string.Format(CultureInfo.InvariantCulture,
+        "{0,9:N0}  {1,9:N0}  {2,8:N0}  {3,7:N0}  {4,5:0.00}  {5,6:0.00}  {6,7:0.00}  {7,5:0.00}  {8,8:N0}  {9,7:N0}  {10,9:0.000}  {11,6:0.000}  {12}",
+        Customers, Companies, Requests, Minimum, RequestRatio, WallSeconds, BoundSeconds, WallRatio, MatchMs, PeakMb, Precision, Recall, Naive);
+}
+
+internal static class Bench
+{
+    private const int PerEndpoint = 3;
+
+    public static async Task<Row> MeasureAsync(int customerCount, int companyCount, BenchOptions options)
+    {
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            TenantCount = customerCount, CompanyCount = companyCount, ContractsPerCompany = 3, Seed = options.Seed,
+        });
+        server.Faults.LatencyMs = options.LatencyMs;
+
+        // Ours.
+        server.Counters.Reset();
+        var wall = Stopwatch.StartNew();
+        using var sophos = SophosClient(server);
+        using var autotask = AutotaskClient(server);
+        await Task.WhenAll(sophos.ConnectAsync(CancellationToken.None), autotask.ConnectAsync(CancellationToken.None));
+        SuggestionRun run = await MappingSuggester.SuggestAsync(sophos, new AutotaskDirectory(autotask), MappingSnapshot.Empty,
+            new SuggestionOptions(), NullObserver.Instance, CancellationToken.None);
+        wall.Stop();
+        long requests = server.Counters.TotalRequests;
+
+        int tenantPages = Pages(server.Tenants.Count, 100);
+        int companyPages = Pages(server.Companies.Count, 500);
+        int contractPages = Pages(server.Contracts.Count(c => c.Status == AutotaskCodes.ContractStatus.Active), 500);
+        long minimum = 2 + tenantPages + 1 + 2 + companyPages + contractPages;
+
+        // The critical path in round trips: what must follow one another on each chain, with the pages
+        // after the first at 3 at a time.
+        int sophosChain = 2 + 1 + Ceiling(tenantPages - 1, PerEndpoint);
+        int companyChain = 2 + Ceiling(companyPages, PerEndpoint);
+        int contractChain = 3 + Ceiling(contractPages, PerEndpoint);
+        double bound = Math.Max(sophosChain, Math.Max(companyChain, contractChain)) * options.LatencyMs / 1000.0;
+
+        (double precision, double recall) = Quality(server, run.Suggestions.Where(s => s.Confidence == SuggestionConfidence.High).Select(s => (s.SophosCustomerId, s.AutotaskCompanyId)));
+        double peakMb = MatchingPeakMegabytes(server);
+
+        string naive = customerCount <= options.NaiveMax
+            ? await NaiveAsync(server)
+            : customerCount * 2 > 10_000
+                ? $"not run: about {customerCount * 2:N0} requests, over Autotask's 10,000 an hour"
+                : "not run (--naive-max)";
+
+        return new Row(customerCount, server.Companies.Count, requests, minimum, wall.Elapsed.TotalSeconds, bound,
+            run.MatchTime.TotalMilliseconds, peakMb, precision, recall, naive);
+    }
+
+    /// <summary>One company search per customer, one contract query per company found: what scripts built on general-purpose modules do.</summary>
+    private static async Task<string> NaiveAsync(SandboxServer server)
+    {
+        server.Counters.Reset();
+        var wall = Stopwatch.StartNew();
+        using var sophos = SophosClient(server);
+        using var autotask = AutotaskClient(server);
+        await Task.WhenAll(sophos.ConnectAsync(CancellationToken.None), autotask.ConnectAsync(CancellationToken.None));
+        var directory = new AutotaskDirectory(autotask);
+        var customers = await sophos.GetCustomersAsync(false, null, CancellationToken.None);
+        var picks = await Task.WhenAll(customers.Select(async customer =>
+        {
+            var found = await directory.SearchCompaniesAsync(customer.SophosCustomerName, false, 1, CancellationToken.None);
+            long? company = found.Count > 0 ? found[0].Item.AutotaskCompanyId : null;
+            if (company.HasValue) await directory.GetContractsAsync(new[] { company.Value }, null, false, CancellationToken.None);
+            return (customer.SophosCustomerId, company);
+        }));
+        wall.Stop();
+        (double precision, _) = Quality(server, picks);
+        return string.Format(CultureInfo.InvariantCulture, "{0:N0}, {1:0.0}, {2:0.000}", server.Counters.TotalRequests, wall.Elapsed.TotalSeconds, precision);
+    }
+
+    private static (double Precision, double Recall) Quality(SandboxServer server, IEnumerable<(Guid Customer, long? Company)> picks)
+    {
+        var activeCompanies = server.Companies.Where(c => c.IsActive).Select(c => c.Id).ToHashSet();
+        int answerable = server.Tenants.Count(t => server.IntendedCompanyId(t.Id) is long id && activeCompanies.Contains(id));
+        var made = picks.Where(p => p.Company.HasValue).ToList();
+        int correct = made.Count(p => server.IntendedCompanyId(p.Customer) == p.Company);
+        return (made.Count == 0 ? 1.0 : (double)correct / made.Count, answerable == 0 ? 1.0 : (double)correct / answerable);
+    }
+
+    /// <summary>Builds the index and matches every customer again, sampling the managed heap while it runs.</summary>
+    private static double MatchingPeakMegabytes(SandboxServer server)
+    {
+        var companies = server.Companies.Where(c => c.IsActive).Select(c => new IndexedCompany(c.Id, c.CompanyName, c.IsActive, c.CompanyType == AutotaskCodes.CompanyType.Customer)).ToList();
+        var names = server.Tenants.Select(t => t.Name).ToList();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long baseline = GC.GetTotalMemory(true), peak = baseline;
+        using var done = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(false));
+                await Task.Delay(2);
+            }
+        });
+        var index = new CompanyNameIndex(companies);
+        Parallel.ForEach(names, name => index.Best(name, 2));
+        peak = Math.Max(peak, GC.GetTotalMemory(false));
+        done.Cancel();
+        sampler.Wait();
+        GC.KeepAlive(index);
+        return (peak - baseline) / (1024.0 * 1024.0);
+    }
+
+    private static SophosCentralClient SophosClient(SandboxServer server) =>
+        new(new ClientCredential(server.Options.SophosClientId, Secure(server.Options.SophosClientSecret)), server.SophosAuthUri, server.SophosApiUri);
+
+    private static AutotaskClient AutotaskClient(SandboxServer server) =>
+        new(new AutotaskCredential(server.Options.AutotaskUserName, Secure(server.Options.AutotaskSecret), Secure(server.Options.AutotaskIntegrationCode)),
+            server.AutotaskZoneUri);
+
+    private static SecureString Secure(string text)
+    {
+        var secure = new SecureString();
+        foreach (char c in text) secure.AppendChar(c);
+        return secure;
+    }
+
+    private static int Pages(int rows, int size) => Math.Max(1, (rows + size - 1) / size);
+
+    private static int Ceiling(int value, int by) => (Math.Max(0, value) + by - 1) / by;
+}

@@ -1,0 +1,33 @@
+namespace PsaMapping.Engine.Suggestions
+{
+    /// <summary>The suggestion for one customer from <see cref="CompanyNameIndex.SuggestAll"/>.</summary>
+    public sealed class CompanySuggestion
+    {
+        public CompanySuggestion(string customerName, CompanyMatch? best, CompanyMatch? runnerUp, SuggestionConfidence confidence,
+            string? competingCustomer)
+        {
+            CustomerName = customerName ?? "";
+            Best = best;
+            RunnerUp = runnerUp;
+            Confidence = confidence;
+            CompetingCustomer = competingCustomer;
+        }
+
+        /// <summary>The customer name as given.</summary>
+        public string CustomerName { get; }
+
+        /// <summary>The closest company, or null when none shares anything with the name.</summary>
+        public CompanyMatch? Best { get; }
+
+        /// <summary>The next closest company, or null.</summary>
+        public CompanyMatch? RunnerUp { get; }
+
+        public SuggestionConfidence Confidence { get; }
+
+        /// <summary>
+        /// Another customer (of the same batch) that is about as close to <see cref="Best"/>: the reason High was
+        /// withheld, or null.
+        /// </summary>
+        public string? CompetingCustomer { get; }
+    }
+}

@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using PsaMapping.Engine.Autotask;
+using PsaMapping.Engine.Mapping;
+using PsaMapping.Engine.Sophos;
+
+namespace PsaMapping.Engine.Suggestions
+{
+    /// <summary>
+    /// A suggested mapping for one Sophos customer: the best Autotask company, its contract when one stands
+    /// out, how sure we are, the runner-up, and why. Its properties bind into Set-PsaMapping.
+    /// </summary>
+    public sealed class MappingSuggestion
+    {
+        public Guid SophosCustomerId { get; internal set; }
+        public string SophosCustomerName { get; internal set; } = "";
+        public long? AutotaskCompanyId { get; internal set; }
+        public string? AutotaskCompanyName { get; internal set; }
+        public long? ContractId { get; internal set; }
+        public string? ContractName { get; internal set; }
+
+        /// <summary>How alike the names are, 0..1.</summary>
+        public double Score { get; internal set; }
+
+        /// <summary>High, Medium, Low or None. High is only given with a clear lead over the runner-up and a contract.</summary>
+        public SuggestionConfidence Confidence { get; internal set; }
+
+        public long? RunnerUpCompanyId { get; internal set; }
+        public string? RunnerUpCompanyName { get; internal set; }
+        public double? RunnerUpScore { get; internal set; }
+        public string Reason { get; internal set; } = "";
+
+        /// <summary>True when the customer already has a saved mapping (listed with -IncludeMapped).</summary>
+        public bool IsMapped { get; internal set; }
+
+        public override string ToString() => $"{SophosCustomerName} -> {AutotaskCompanyName ?? "(none)"} ({Confidence})";
+    }
+
+    public sealed class SuggestionOptions
+    {
+        /// <summary>Only these customers; null for all.</summary>
+        public IReadOnlyCollection<Guid>? CustomerIds { get; set; }
+
+        /// <summary>Also suggest for customers that already have a mapping.</summary>
+        public bool IncludeMapped { get; set; }
+
+        /// <summary>Leave out suggestions scoring below this.</summary>
+        public double MinimumScore { get; set; }
+    }
+
+    /// <summary>What one run did, for -Verbose and the benchmark.</summary>
+    public sealed class SuggestionRun
+    {
+        public SuggestionRun(IReadOnlyList<MappingSuggestion> suggestions, TimeSpan fetchTime, TimeSpan matchTime, int companies, int contracts)
+        {
+            Suggestions = suggestions;
+            FetchTime = fetchTime;
+            MatchTime = matchTime;
+            Companies = companies;
+            Contracts = contracts;
+        }
+
+        public IReadOnlyList<MappingSuggestion> Suggestions { get; }
+        public TimeSpan FetchTime { get; }
+        public TimeSpan MatchTime { get; }
+        public int Companies { get; }
+        public int Contracts { get; }
+    }
+
+    /// <summary>
+    /// Suggests mappings for many customers at once, at the request cost of reading the three lists once:
+    /// the tenant pages, the company pages and the pages of active contracts, all fetched concurrently (each
+    /// endpoint within its own limit). Names are then matched locally on an index.
+    /// </summary>
+    public static class MappingSuggester
+    {
+        public static async Task<SuggestionRun> SuggestAsync(SophosCentralClient sophos, AutotaskDirectory autotask, MappingSnapshot saved,
+            SuggestionOptions options, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            Task<IReadOnlyList<SophosCustomer>> customersTask = sophos.GetCustomersAsync(false, observer, cancellationToken);
+            Task<IReadOnlyList<AutotaskCompany>> companiesTask = autotask.GetAllCompaniesAsync(cancellationToken);
+            Task<IReadOnlyList<AutotaskContract>> contractsTask = autotask.GetAllActiveContractsAsync(cancellationToken);
+            await Task.WhenAll(customersTask, companiesTask, contractsTask).ConfigureAwait(false);
+            TimeSpan fetchTime = clock.Elapsed;
+            observer.Verbose($"Read {customersTask.Result.Count} customers, {companiesTask.Result.Count} companies and {contractsTask.Result.Count} active contracts in {fetchTime.TotalSeconds:0.0} s.");
+
+            clock.Restart();
+            // Inactive companies are indexed too: never suggested with High confidence themselves, they keep a
+            // look-alike of a deactivated customer from being picked as if it had no rival.
+            var companies = companiesTask.Result.ToDictionary(c => c.AutotaskCompanyId);
+            var index = new CompanyNameIndex(companies.Values.Select(c => new IndexedCompany(c.AutotaskCompanyId, c.AutotaskCompanyName, c.IsActive,
+                string.Equals(c.CompanyType, "Customer", StringComparison.OrdinalIgnoreCase))));
+            var contractsByCompany = contractsTask.Result.ToLookup(c => c.AutotaskCompanyId);
+
+            // Every customer is matched, even when only some are asked for: a company two customers claim
+            // equally is never High for either, and that needs all of them.
+            IReadOnlyList<SophosCustomer> all = customersTask.Result;
+            IReadOnlyList<CompanySuggestion> matched = index.SuggestAll(all.Select(c => c.SophosCustomerName).ToList());
+            var mapped = new HashSet<Guid>(saved.Mappings.Select(m => m.SophosCustomerId));
+            var wanted = options.CustomerIds == null ? null : new HashSet<Guid>(options.CustomerIds);
+
+            var suggestions = new List<MappingSuggestion>();
+            for (int i = 0; i < all.Count; i++)
+            {
+                SophosCustomer customer = all[i];
+                if (wanted != null && !wanted.Contains(customer.SophosCustomerId)) continue;
+                bool isMapped = mapped.Contains(customer.SophosCustomerId);
+                if (isMapped && !options.IncludeMapped) continue;
+                MappingSuggestion suggestion = Suggest(customer, matched[i], contractsByCompany, isMapped);
+                if (suggestion.Score >= options.MinimumScore) suggestions.Add(suggestion);
+            }
+
+            return new SuggestionRun(suggestions, fetchTime, clock.Elapsed, companies.Count, contractsTask.Result.Count);
+        }
+
+        private static MappingSuggestion Suggest(SophosCustomer customer, CompanySuggestion match, ILookup<long, AutotaskContract> contractsByCompany, bool isMapped)
+        {
+            CompanyMatch? best = match.Best, runnerUp = match.RunnerUp;
+            var suggestion = new MappingSuggestion
+            {
+                SophosCustomerId = customer.SophosCustomerId,
+                SophosCustomerName = customer.SophosCustomerName,
+                IsMapped = isMapped,
+                Confidence = match.Confidence,
+                RunnerUpCompanyId = runnerUp?.CompanyId,
+                RunnerUpCompanyName = runnerUp?.CompanyName,
+                RunnerUpScore = runnerUp == null ? (double?)null : Math.Round(runnerUp.Score, 4),
+            };
+            if (best == null)
+            {
+                suggestion.Confidence = SuggestionConfidence.None;
+                suggestion.Reason = "no Autotask company has a similar name";
+                return suggestion;
+            }
+
+            suggestion.AutotaskCompanyId = best.CompanyId;
+            suggestion.AutotaskCompanyName = best.CompanyName;
+            suggestion.Score = Math.Round(best.Score, 4);
+            var reasons = new List<string> { best.Reason };
+            if (match.CompetingCustomer != null) reasons.Add($"'{match.CompetingCustomer}' matches it as well");
+            if (!best.IsActive) reasons.Add("the company is inactive");
+
+            AutotaskContract? contract = null;
+            if (best.IsActive)
+            {
+                contract = PickContract(contractsByCompany[best.CompanyId].ToList(), out string contractReason);
+                reasons.Add(contractReason);
+            }
+
+            suggestion.ContractId = contract?.ContractId;
+            suggestion.ContractName = contract?.ContractName;
+            if (contract == null && suggestion.Confidence == SuggestionConfidence.High)
+                suggestion.Confidence = SuggestionConfidence.Medium; // without a clear contract a person has to choose
+            suggestion.Reason = string.Join("; ", reasons);
+            return suggestion;
+        }
+
+        /// <summary>
+        /// The contract usage would be billed under: the company's only active contract; else its only Recurring
+        /// Service one; else the one Recurring Service contract whose name says it is for Sophos (or, failing
+        /// that, for security). Anything less clear is left for a person to choose.
+        /// </summary>
+        private static AutotaskContract? PickContract(List<AutotaskContract> eligible, out string reason)
+        {
+            if (eligible.Count == 0)
+            {
+                reason = "the company has no active contract";
+                return null;
+            }
+
+            if (eligible.Count == 1)
+            {
+                reason = "its only active contract";
+                return eligible[0];
+            }
+
+            var recurring = eligible.Where(c => c.SupportsUsageSync).ToList();
+            if (recurring.Count == 1)
+            {
+                reason = "its only Recurring Service contract";
+                return recurring[0];
+            }
+
+            foreach (string[] words in ContractSignals)
+            {
+                var named = recurring.Where(c => words.Any(w => c.ContractName.IndexOf(w, StringComparison.OrdinalIgnoreCase) >= 0)).ToList();
+                if (named.Count == 1)
+                {
+                    reason = $"its only Recurring Service contract named for {words[0]}";
+                    return named[0];
+                }
+
+                if (named.Count > 1) break; // several equally likely: a person must choose
+            }
+
+            reason = $"the company has {eligible.Count} active contracts ({recurring.Count} Recurring Service): choose one";
+            return null;
+        }
+
+        // What names a contract for this usage, strongest first.
+        private static readonly string[][] ContractSignals =
+        {
+            new[] { "Sophos" },
+            new[] { "security", "endpoint", "protection" },
+        };
+    }
+}
