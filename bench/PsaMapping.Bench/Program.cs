@@ -35,7 +35,8 @@ Console.WriteLine();
 Console.WriteLine("requests: used by ours / the minimum (token + whoami + tenant pages of 100 + zone + 2 picklists + company and active-contract pages of 500).");
 Console.WriteLine("wall: ours, from connecting to the last suggestion / the critical path (calls that must follow each other + the slowest endpoint's pages at 3 at a time) x latency.");
 Console.WriteLine("match: building the index and matching every customer; peak: the most managed memory matching needed above what was live before.");
-Console.WriteLine("precision / recall: of High-confidence suggestions, against the sandbox's ground truth. naive: one company search per customer, one contract query per company.");
+Console.WriteLine("precision / recall: of High-confidence suggestions, against the sandbox's ground truth (recall over customers whose company is active and has an active contract).");
+Console.WriteLine("naive: one company search per customer, one contract query per company.");
 Row? target = rows.FirstOrDefault(r => r.Customers == 2000);
 Console.WriteLine();
 Console.WriteLine(target == null
@@ -159,8 +160,11 @@ internal static class Bench
 
     private static (double Precision, double Recall) Quality(SandboxServer server, IEnumerable<(Guid Customer, long? Company)> picks)
     {
-        var activeCompanies = server.Companies.Where(c => c.IsActive).Select(c => c.Id).ToHashSet();
-        int answerable = server.Tenants.Count(t => server.IntendedCompanyId(t.Id) is long id && activeCompanies.Contains(id));
+        // A customer can be mapped only when its company is active and has an active contract: those are
+        // the customers a complete suggestion exists for, and recall is counted over them.
+        var mappable = server.Contracts.Where(c => c.Status == AutotaskCodes.ContractStatus.Active).Select(c => c.CompanyId)
+            .Intersect(server.Companies.Where(c => c.IsActive).Select(c => c.Id)).ToHashSet();
+        int answerable = server.Tenants.Count(t => server.IntendedCompanyId(t.Id) is long id && mappable.Contains(id));
         var made = picks.Where(p => p.Company.HasValue).ToList();
         int correct = made.Count(p => server.IntendedCompanyId(p.Customer) == p.Company);
         return (made.Count == 0 ? 1.0 : (double)correct / made.Count, answerable == 0 ? 1.0 : (double)correct / answerable);

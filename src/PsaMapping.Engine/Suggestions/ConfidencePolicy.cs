@@ -8,7 +8,7 @@ namespace PsaMapping.Engine.Suggestions
     /// What the scores mean (the full table is on the index's NameSimilarity): 1.00 the same name; 0.99 the same
     /// name without a legal suffix on one side ("Contoso Ltd" / "Contoso"); 0.98 an abbreviation spelled out;
     /// 0.96 the same name with the legal suffix typed differently ("Ltd." / "Limited"); about 0.95 one typo in a
-    /// long name, less in short names or for two; 0.89 the same words in another order, or a possessive "s";
+    /// long name, less in short names or for two; 0.93 the same words in another order; 0.89 a possessive "s";
     /// 0.88 the same name with another legal form ("GmbH" / "AG"); up to 0.85 an acronym or some of the words.
     /// Inactive and non-Customer companies lose 0.02 and 0.01 more.
     /// <para>The thresholds were chosen on sandbox data with ground truth (tests/…/Suggestions/SuggestionsQualityTests).

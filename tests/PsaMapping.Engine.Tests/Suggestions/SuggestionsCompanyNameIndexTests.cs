@@ -62,12 +62,12 @@ public sealed class SuggestionsCompanyNameIndexTests
     }
 
     [Fact]
-    public void The_same_words_in_another_order_are_a_Medium_suggestion()
+    public void The_same_words_in_another_order_are_High_when_nothing_competes()
     {
         CompanyMatch best = Top("Jones & Hall Ltd");
         Assert.Equal(16, best.CompanyId);
         Assert.Equal("same words, other order", best.Reason);
-        Assert.Equal(SuggestionConfidence.Medium, ConfidencePolicy.Classify(best, null));
+        Assert.Equal(SuggestionConfidence.High, ConfidencePolicy.Classify(best, null));
     }
 
     [Theory]

@@ -54,7 +54,8 @@ public sealed class SuggestionsConfidencePolicyTests
         Assert.True(NameSimilarity.LegalWrittenDifferentlyCost > ConfidencePolicy.HighMargin);
         Assert.True(CompanyNameIndex.InactivePenalty < ConfidencePolicy.HighMargin);
         Assert.True(CompanyNameIndex.NotCustomerPenalty < ConfidencePolicy.HighMargin);
-        Assert.True(NameSimilarity.WordOrderScore < ConfidencePolicy.HighScore);
+        // A swapped name can be High alone, but never beside the name in the customer's own order.
+        Assert.True(NameSimilarity.SameScore - NameSimilarity.WordOrderScore > ConfidencePolicy.HighMargin);
         Assert.True(NameSimilarity.SameScore - NameSimilarity.LegalConflictCost < ConfidencePolicy.HighScore);
     }
 }
