@@ -24,7 +24,7 @@ public sealed class AutotaskClientTests : IAsyncLifetime
     private long Requests(string entity) => _server.Counters.Requests(SandboxEndpoints.AutotaskEntity(entity));
 
     [Fact]
-    public async Task Connecting_costs_the_zone_lookup_and_one_authenticated_call()
+    public async Task Connecting_costs_the_zone_lookup_and_one_round_trip_that_checks_and_brings_the_picklists()
     {
         using AutotaskClient client = Client();
         AutotaskConnection connection = await client.ConnectAsync(CancellationToken.None);
@@ -33,13 +33,18 @@ public sealed class AutotaskClientTests : IAsyncLifetime
         Assert.Equal(new Uri(_server.AutotaskApiUri, "V1.0/"), client.RestBase);
         Assert.Equal(1, _server.Counters.Requests(SandboxEndpoints.AutotaskZone));
         Assert.Equal(1, Requests("Companies"));
-        Assert.Equal(2, client.Http.Requests.Total);
+        Assert.Equal(1, Requests("Contracts"));
+        Assert.Equal(3, client.Http.Requests.Total);
+
+        // The contract picklists came with the connection: listing contracts asks for them no more.
+        await new AutotaskDirectory(client).GetContractsAsync(new long[] { 1001 }, null, false, CancellationToken.None);
+        Assert.Equal(2, Requests("Contracts"));
     }
 
     [Theory]
     [InlineData("user", "AutotaskUnknownUser", 1)]
-    [InlineData("secret", "AutotaskSecretRejected", 2)]
-    [InlineData("code", "AutotaskIntegrationCodeRejected", 2)]
+    [InlineData("secret", "AutotaskSecretRejected", 3)] // zone, the check and the contract picklists sent beside it
+    [InlineData("code", "AutotaskIntegrationCodeRejected", 3)]
     public async Task A_definitive_refusal_is_not_retried(string wrong, string errorId, int requests)
     {
         using AutotaskClient client = Client(secret: wrong == "secret" ? "wrong" : null, user: wrong == "user" ? "nobody@example.test" : null,
@@ -218,10 +223,13 @@ public sealed class AutotaskProtocolTests
         using AutotaskClient client = Client(handler);
         await client.ConnectAsync(CancellationToken.None);
 
-        HttpRequestMessage request = handler.Requests.Single();
-        Assert.Equal("INTEGRATIONCODE9", request.Headers.GetValues("ApiIntegrationCode").Single());
-        Assert.Equal("api@example.test", request.Headers.GetValues("UserName").Single());
-        Assert.Equal("s3cret-value", request.Headers.GetValues("Secret").Single());
+        Assert.Equal(2, handler.Requests.Count); // the credential check and the contract picklists
+        Assert.All(handler.Requests, request =>
+        {
+            Assert.Equal("INTEGRATIONCODE9", request.Headers.GetValues("ApiIntegrationCode").Single());
+            Assert.Equal("api@example.test", request.Headers.GetValues("UserName").Single());
+            Assert.Equal("s3cret-value", request.Headers.GetValues("Secret").Single());
+        });
     }
 
     [Fact]

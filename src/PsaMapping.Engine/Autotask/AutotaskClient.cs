@@ -60,21 +60,41 @@ namespace PsaMapping.Engine.Autotask
 
         /// <summary>
         /// Finds the user's zone (unless an API address was given) and checks the credentials with one cheap
-        /// authenticated call, which also brings the company picklists every later command needs.
+        /// authenticated call, which also brings the company picklists; the contract picklists come alongside.
         /// </summary>
         public async Task<AutotaskConnection> ConnectAsync(CancellationToken cancellationToken)
         {
             Uri apiBase = _givenApiBase ?? await LookUpZoneAsync(cancellationToken).ConfigureAwait(false);
             Uri restBase = new Uri(apiBase, "V1.0/");
 
+            // The contract picklists go out beside the credential check: every contract command needs them, and
+            // fetched here they cost no round trip of their own later.
+            Task<IReadOnlyDictionary<string, Picklist>> contractPicklists = FetchPicklistsAsync(restBase, "Contracts", cancellationToken);
             Uri fieldsUri = new Uri(restBase, "Companies/entityInformation/fields");
-            using (HttpResponseMessage response = await SendAuthenticatedAsync(EntityEndpoint("Companies"),
-                       () => new HttpRequestMessage(HttpMethod.Get, fieldsUri), cancellationToken).ConfigureAwait(false))
+            try
             {
-                if (!response.IsSuccessStatusCode)
-                    throw await AutotaskErrors.CredentialErrorAsync(response, Credential, zoneLookedUp: _givenApiBase == null).ConfigureAwait(false);
-                var fields = await JsonBody.ReadAsync<EntityFieldsDto>(response, Service, "GET Companies/entityInformation/fields").ConfigureAwait(false);
-                _picklists["Companies"] = Task.FromResult(Picklist.From(fields));
+                using (HttpResponseMessage response = await SendAuthenticatedAsync(EntityEndpoint("Companies"),
+                           () => new HttpRequestMessage(HttpMethod.Get, fieldsUri), cancellationToken).ConfigureAwait(false))
+                {
+                    if (!response.IsSuccessStatusCode)
+                        throw await AutotaskErrors.CredentialErrorAsync(response, Credential, zoneLookedUp: _givenApiBase == null).ConfigureAwait(false);
+                    var fields = await JsonBody.ReadAsync<EntityFieldsDto>(response, Service, "GET Companies/entityInformation/fields").ConfigureAwait(false);
+                    _picklists["Companies"] = Task.FromResult(Picklist.From(fields));
+                }
+            }
+            catch
+            {
+                _ = contractPicklists.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                throw;
+            }
+
+            try
+            {
+                _picklists["Contracts"] = Task.FromResult(await contractPicklists.ConfigureAwait(false));
+            }
+            catch (PsaMappingException)
+            {
+                // Not needed to connect: a contract command fetches them again when it needs them.
             }
 
             _restBase = restBase;
@@ -218,9 +238,12 @@ namespace PsaMapping.Engine.Autotask
         public Task<IReadOnlyDictionary<string, Picklist>> GetPicklistsAsync(string entity, CancellationToken cancellationToken) =>
             _picklists.GetOrAdd(entity, name => FetchPicklistsAsync(name, cancellationToken));
 
-        private async Task<IReadOnlyDictionary<string, Picklist>> FetchPicklistsAsync(string entity, CancellationToken cancellationToken)
+        private Task<IReadOnlyDictionary<string, Picklist>> FetchPicklistsAsync(string entity, CancellationToken cancellationToken) =>
+            FetchPicklistsAsync(RequireConnected(), entity, cancellationToken);
+
+        private async Task<IReadOnlyDictionary<string, Picklist>> FetchPicklistsAsync(Uri restBase, string entity, CancellationToken cancellationToken)
         {
-            Uri uri = new Uri(RequireConnected(), entity + "/entityInformation/fields");
+            Uri uri = new Uri(restBase, entity + "/entityInformation/fields");
             try
             {
                 using (HttpResponseMessage response = await SendAuthenticatedAsync(EntityEndpoint(entity),

@@ -85,22 +85,37 @@ namespace PsaMapping.Engine.Suggestions
             Task<IReadOnlyList<SophosCustomer>> customersTask = sophos.GetCustomersAsync(false, observer, cancellationToken);
             Task<IReadOnlyList<AutotaskCompany>> companiesTask = autotask.GetAllCompaniesAsync(cancellationToken);
             Task<IReadOnlyList<AutotaskContract>> contractsTask = autotask.GetAllActiveContractsAsync(cancellationToken);
-            await Task.WhenAll(customersTask, companiesTask, contractsTask).ConfigureAwait(false);
-            TimeSpan fetchTime = clock.Elapsed;
-            observer.Verbose($"Read {customersTask.Result.Count} customers, {companiesTask.Result.Count} companies and {contractsTask.Result.Count} active contracts in {fetchTime.TotalSeconds:0.0} s.");
 
-            clock.Restart();
+            // Names are matched as soon as customers and companies are in, while the contracts (the longest
+            // list) are still arriving; contracts are only needed afterwards, to pick each company's contract.
+            try
+            {
+                await Task.WhenAll(customersTask, companiesTask).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The contracts may still be on their way: their outcome no longer matters, but must be observed.
+                _ = contractsTask.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                throw;
+            }
+
+            var matchClock = Stopwatch.StartNew();
             // Inactive companies are indexed too: never suggested with High confidence themselves, they keep a
             // look-alike of a deactivated customer from being picked as if it had no rival.
             var companies = companiesTask.Result.ToDictionary(c => c.AutotaskCompanyId);
             var index = new CompanyNameIndex(companies.Values.Select(c => new IndexedCompany(c.AutotaskCompanyId, c.AutotaskCompanyName, c.IsActive,
                 string.Equals(c.CompanyType, "Customer", StringComparison.OrdinalIgnoreCase))));
-            var contractsByCompany = contractsTask.Result.ToLookup(c => c.AutotaskCompanyId);
 
             // Every customer is matched, even when only some are asked for: a company two customers claim
             // equally is never High for either, and that needs all of them.
             IReadOnlyList<SophosCustomer> all = customersTask.Result;
             IReadOnlyList<CompanySuggestion> matched = index.SuggestAll(all.Select(c => c.SophosCustomerName).ToList());
+            TimeSpan matchTime = matchClock.Elapsed;
+
+            IReadOnlyList<AutotaskContract> contracts = await contractsTask.ConfigureAwait(false);
+            TimeSpan fetchTime = clock.Elapsed - matchTime;
+            observer.Verbose($"Read {all.Count} customers, {companies.Count} companies and {contracts.Count} active contracts; matched names in {matchTime.TotalMilliseconds:0} ms.");
+            var contractsByCompany = contracts.ToLookup(c => c.AutotaskCompanyId);
             var mapped = new HashSet<Guid>(saved.Mappings.Select(m => m.SophosCustomerId));
             var wanted = options.CustomerIds == null ? null : new HashSet<Guid>(options.CustomerIds);
 
@@ -115,7 +130,7 @@ namespace PsaMapping.Engine.Suggestions
                 if (suggestion.Score >= options.MinimumScore) suggestions.Add(suggestion);
             }
 
-            return new SuggestionRun(suggestions, fetchTime, clock.Elapsed, companies.Count, contractsTask.Result.Count);
+            return new SuggestionRun(suggestions, fetchTime, matchTime, companies.Count, contracts.Count);
         }
 
         private static MappingSuggestion Suggest(SophosCustomer customer, CompanySuggestion match, ILookup<long, AutotaskContract> contractsByCompany, bool isMapped)
