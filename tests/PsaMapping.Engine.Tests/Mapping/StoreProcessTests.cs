@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using PsaMapping.Engine.Mapping;
+
+namespace PsaMapping.Engine.Tests;
+
+/// <summary>
+/// The store under real processes: one killed at random moments while it saves, and four saving at once.
+/// The worker is tests/PsaMapping.StoreWorker, run as its own process.
+/// </summary>
+public sealed class StoreProcessTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "psamapping-process-" + Guid.NewGuid().ToString("N"));
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public StoreProcessTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    private Process StartWorker(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PsaMapping.StoreWorker.dll"));
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        return Process.Start(start)!;
+    }
+
+    [Fact]
+    public async Task A_process_killed_at_random_moments_while_saving_always_leaves_a_completely_saved_version()
+    {
+        var random = new Random(20261124);
+        long revision = 0;
+        int killedMidRun = 0;
+        for (int kill = 0; kill < 100; kill++)
+        {
+            using Process worker = StartWorker("crash", _folder);
+            // Wait until it is saving (its revision moved), then a little more at random, then kill it.
+            long before = revision;
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline && !worker.HasExited && CurrentRevision() == before) await Task.Delay(2);
+            await Task.Delay(random.Next(0, 25));
+            if (!worker.HasExited)
+            {
+                worker.Kill();
+                killedMidRun++;
+            }
+
+            await worker.WaitForExitAsync();
+
+            MappingSnapshot snapshot = new MappingStore(_folder).Load(); // must load after every kill
+            Assert.True(snapshot.Revision >= revision, "a saved version was lost");
+            Assert.Equal(snapshot.Revision, snapshot.Mappings.Count);
+            for (int n = 1; n <= snapshot.Revision; n++)
+                Assert.True(Worker.Mapping(0, n).SameAs(snapshot.Find(Worker.Mapping(0, n).SophosCustomerId)), $"mapping {n} of revision {snapshot.Revision}");
+            revision = snapshot.Revision;
+        }
+
+        AuditHistory history = new MappingStore(_folder).ReadHistory();
+        _output.WriteLine($"{killedMidRun} kills while saving; {revision} complete versions saved; {history.Count} audit entries, {history.SkippedLines} torn lines skipped");
+        Assert.Equal(100, killedMidRun);
+        Assert.True(revision >= 100, $"only {revision} saves in 100 runs");
+        Assert.InRange(history.Count, revision - killedMidRun, revision); // a kill between the save and its audit line loses at most that line
+    }
+
+    [Fact]
+    public async Task Four_processes_saving_100_mappings_each_at_once_save_all_400_with_400_audit_entries()
+    {
+        var workers = Enumerable.Range(1, 4).Select(w => StartWorker("concurrent", _folder, w.ToString(), "100")).ToList();
+        foreach (Process worker in workers)
+        {
+            await worker.WaitForExitAsync();
+            Assert.True(worker.ExitCode == 0, await worker.StandardError.ReadToEndAsync());
+            worker.Dispose();
+        }
+
+        var store = new MappingStore(_folder);
+        MappingSnapshot snapshot = store.Load();
+        Assert.Equal(400, snapshot.Mappings.Count);
+        Assert.Equal(400, snapshot.Revision);
+        foreach (int w in Enumerable.Range(1, 4))
+            for (int n = 1; n <= 100; n++)
+                Assert.True(Worker.Mapping(w, n).SameAs(snapshot.Find(Worker.Mapping(w, n).SophosCustomerId)));
+        AuditHistory history = store.ReadHistory();
+        Assert.Equal(400, history.Count);
+        Assert.Equal(0, history.SkippedLines);
+        Assert.Equal(Enumerable.Range(1, 400).Select(r => (long)r), history.Select(e => e.Revision).OrderBy(r => r));
+    }
+
+    private long CurrentRevision()
+    {
+        try
+        {
+            return new MappingStore(_folder).Load().Revision;
+        }
+        catch (PsaMappingException)
+        {
+            return -1; // must never happen; the assertions after the kill say so
+        }
+    }
+}
