@@ -59,6 +59,15 @@ public sealed class SuggestionTests : StoreSessionTests
     }
 
     [Fact]
+    public void Suggesting_reports_progress_and_completes_it()
+    {
+        HostResult result = Host.Invoke("Get-PsaMappingSuggestion").ThrowOnFailure();
+
+        Assert.Contains(result.Progress, p => p.Activity == "Suggesting mappings" && p.StatusDescription == "Matching names");
+        Assert.Equal(ProgressRecordType.Completed, result.Progress[^1].RecordType);
+    }
+
+    [Fact]
     public void Mapped_customers_are_left_out_unless_asked_for()
     {
         Host.Invoke("Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100001").ThrowOnFailure();

@@ -47,14 +47,7 @@ namespace PsaMapping.Engine.Mapping
         /// <summary>Everything Set-PsaMapping needs to check <paramref name="requests"/>.</summary>
         public static async Task<LiveData> ForRequestsAsync(IReadOnlyCollection<MappingRequest> requests, SophosCentralClient sophos,
             AutotaskDirectory autotask, IOperationObserver observer, CancellationToken cancellationToken)
-        {
-            // The customer list and the Autotask lookups run side by side; WhenAll waits for both, so a failure
-            // in one never leaves the other running unobserved after the command ended.
-            Task<IReadOnlyList<SophosCustomer>> customers = sophos.GetCustomersAsync(false, observer, cancellationToken);
-            Task<LiveData> autotaskPart = AutotaskForRequestsAsync(requests, autotask, cancellationToken);
-            await Task.WhenAll(customers, autotaskPart).ConfigureAwait(false);
-            return autotaskPart.Result.WithCustomers(customers.Result);
-        }
+            => await WithCustomersAsync(sophos, AutotaskForRequestsAsync(requests, autotask, cancellationToken), observer, cancellationToken).ConfigureAwait(false);
 
         private static async Task<LiveData> AutotaskForRequestsAsync(IReadOnlyCollection<MappingRequest> requests, AutotaskDirectory autotask,
             CancellationToken cancellationToken)
@@ -94,9 +87,16 @@ namespace PsaMapping.Engine.Mapping
         /// <summary>Everything Test-PsaMapping needs to check the saved <paramref name="mappings"/>.</summary>
         public static async Task<LiveData> ForMappingsAsync(IReadOnlyCollection<CustomerMapping> mappings, SophosCentralClient sophos,
             AutotaskDirectory autotask, IOperationObserver observer, CancellationToken cancellationToken)
+            => await WithCustomersAsync(sophos, AutotaskForMappingsAsync(mappings, autotask, cancellationToken), observer, cancellationToken).ConfigureAwait(false);
+
+        /// <summary>
+        /// Adds the partner's customers to the Autotask data being fetched. The two run side by side; WhenAll
+        /// waits for both, so a failure in one never leaves the other running unobserved after the command ended.
+        /// </summary>
+        private static async Task<LiveData> WithCustomersAsync(SophosCentralClient sophos, Task<LiveData> autotaskPart,
+            IOperationObserver observer, CancellationToken cancellationToken)
         {
             Task<IReadOnlyList<SophosCustomer>> customers = sophos.GetCustomersAsync(false, observer, cancellationToken);
-            Task<LiveData> autotaskPart = AutotaskForMappingsAsync(mappings, autotask, cancellationToken);
             await Task.WhenAll(customers, autotaskPart).ConfigureAwait(false);
             return autotaskPart.Result.WithCustomers(customers.Result);
         }

@@ -81,6 +81,8 @@ namespace PsaMapping.Engine.Suggestions
         public static async Task<SuggestionRun> SuggestAsync(SophosCentralClient sophos, AutotaskDirectory autotask, MappingSnapshot saved,
             SuggestionOptions options, IOperationObserver observer, CancellationToken cancellationToken)
         {
+            const string activity = "Suggesting mappings";
+            observer.Progress(new OperationProgress(activity, "Reading customers, companies and contracts", 0, 3));
             var clock = Stopwatch.StartNew();
             Task<IReadOnlyList<SophosCustomer>> customersTask = sophos.GetCustomersAsync(false, observer, cancellationToken);
             Task<IReadOnlyList<AutotaskCompany>> companiesTask = autotask.GetAllCompaniesAsync(cancellationToken);
@@ -99,6 +101,7 @@ namespace PsaMapping.Engine.Suggestions
                 throw;
             }
 
+            observer.Progress(new OperationProgress(activity, "Matching names", 1, 3));
             var matchClock = Stopwatch.StartNew();
             // Inactive companies are indexed too: never suggested with High confidence themselves, they keep a
             // look-alike of a deactivated customer from being picked as if it had no rival.
@@ -112,6 +115,7 @@ namespace PsaMapping.Engine.Suggestions
             IReadOnlyList<CompanySuggestion> matched = index.SuggestAll(all.Select(c => c.SophosCustomerName).ToList());
             TimeSpan matchTime = matchClock.Elapsed;
 
+            observer.Progress(new OperationProgress(activity, "Picking contracts", 2, 3));
             IReadOnlyList<AutotaskContract> contracts = await contractsTask.ConfigureAwait(false);
             TimeSpan fetchTime = clock.Elapsed - matchTime;
             observer.Verbose($"Read {all.Count} customers, {companies.Count} companies and {contracts.Count} active contracts; matched names in {matchTime.TotalMilliseconds:0} ms.");
