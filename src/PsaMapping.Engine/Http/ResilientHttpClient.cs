@@ -49,7 +49,6 @@ namespace PsaMapping.Engine.Http
             {
                 // Polly owns timeouts (per attempt); HttpClient's own would cut across retries.
                 Timeout = Timeout.InfiniteTimeSpan,
-                MaxResponseContentBufferSize = _options.MaxResponseBytes,
             };
             _limiter = _options.ConcurrencyScope == null
                 ? CreateLimiter(_options.ConcurrencyPerEndpoint)
@@ -87,8 +86,9 @@ namespace PsaMapping.Engine.Http
                             try
                             {
                                 HttpResponseMessage response = await state.Http
-                                    .SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken)
+                                    .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken)
                                     .ConfigureAwait(false);
+                                await BufferBoundedAsync(response, state.MaxBytes, ctx.CancellationToken).ConfigureAwait(false);
                                 return Outcome.FromResult(response);
                             }
                             catch (Exception ex)
@@ -98,9 +98,14 @@ namespace PsaMapping.Engine.Http
                         }
                     },
                     context,
-                    (CreateRequest: createRequest, Http: _http, Requests: Requests)).ConfigureAwait(false);
+                    (CreateRequest: createRequest, Http: _http, Requests: Requests, MaxBytes: _options.MaxResponseBytes)).ConfigureAwait(false);
 
                 cancellationToken.ThrowIfCancellationRequested();
+                if (outcome.Exception is ResponseTooLargeException tooLarge)
+                    throw new PsaMappingException(Service.ErrorIdPrefix + "ResponseTooLarge", PsaErrorKind.InvalidResponse,
+                        $"{Service.Name} answered {endpoint} with more than {tooLarge.Limit / (1024 * 1024.0):0.#} MB, larger than any answer it should give; " +
+                        "it was not read. Run the command again; if it persists, a proxy or the service may be misbehaving.", tooLarge)
+                    { Target = endpoint };
                 if (outcome.Exception != null)
                     throw Unavailable(endpoint, outcome.Exception);
 
@@ -145,6 +150,52 @@ namespace PsaMapping.Engine.Http
             return new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
                 $"{Service.Name} could not be reached at {endpoint}: {why}. Check the network and the service's status page, then run the command again.",
                 cause) { Target = endpoint };
+        }
+
+        /// <summary>
+        /// Reads the whole body within the attempt (so a connection dropped mid-body is retried like any other
+        /// network failure), but never more than <paramref name="maxBytes"/>: a runaway answer is refused, not
+        /// retried, and never fills memory.
+        /// </summary>
+        private static async Task BufferBoundedAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
+        {
+            HttpContent? original = response.Content;
+            if (original == null) return;
+            if (original.Headers.ContentLength > maxBytes)
+            {
+                response.Dispose();
+                throw new ResponseTooLargeException(maxBytes);
+            }
+
+            var buffer = new MemoryStream();
+            using (Stream stream = await original.ReadAsStreamAsync().ConfigureAwait(false))
+            {
+                byte[] chunk = new byte[81920];
+                int read;
+                while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > maxBytes)
+                    {
+                        response.Dispose();
+                        throw new ResponseTooLargeException(maxBytes);
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+
+            var content = new ByteArrayContent(buffer.ToArray());
+            foreach (var header in original.Headers) content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            original.Dispose();
+            response.Content = content;
+        }
+
+        /// <summary>An answer larger than <see cref="ResilienceOptions.MaxResponseBytes"/>: refused, never retried.</summary>
+        private sealed class ResponseTooLargeException : Exception
+        {
+            public ResponseTooLargeException(long limit) : base("The response is larger than " + limit + " bytes.") => Limit = limit;
+
+            public long Limit { get; }
         }
 
         private static PartitionedRateLimiter<string> CreateLimiter(int permitsPerEndpoint)
