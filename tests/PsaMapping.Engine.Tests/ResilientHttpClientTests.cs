@@ -55,7 +55,7 @@ public sealed class ResilientHttpClientTests
     public async Task Without_Retry_After_the_backoff_grows_exponentially()
     {
         var handler = new StubHandler(call => call <= 3 ? StubHandler.Status(502) : StubHandler.Status(200));
-        using var client = Client(handler, o => o.BaseDelay = TimeSpan.FromSeconds(30));
+        using var client = Client(handler, o => { o.BaseDelay = TimeSpan.FromSeconds(30); o.MaxDelay = TimeSpan.FromMinutes(5); });
 
         Task<HttpResponseMessage> send = client.SendAsync("things", Get, CancellationToken.None);
         await Eventually.True(() => handler.Calls == 1, "the first attempt is made");
@@ -140,6 +140,29 @@ public sealed class ResilientHttpClientTests
         Assert.Equal(PsaErrorKind.Unavailable, error.Kind);
         Assert.Contains("503", error.Message);
         Assert.Equal(5, handler.Calls);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_ends_at_the_total_deadline()
+    {
+        var handler = new StubHandler(async (_, _, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return StubHandler.Status(200);
+        });
+        using var client = Client(handler, o => { o.AttemptTimeout = TimeSpan.FromSeconds(60); o.TotalTimeout = TimeSpan.FromSeconds(150); });
+
+        Task<HttpResponseMessage> send = client.SendAsync("things", Get, CancellationToken.None);
+        for (int second = 0; second < 150 && !send.IsCompleted; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(2);
+        }
+
+        var error = await Assert.ThrowsAsync<PsaMappingException>(() => send.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(PsaErrorKind.Unavailable, error.Kind);
+        Assert.Contains("kept failing for 150 seconds", error.Message);
+        Assert.InRange(handler.Calls, 2, 3); // two full attempts of 60 s fit, the third is cut short
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class ResilienceTests
         await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 10 });
         using var host = new ModuleHost();
         Sessions.ConnectSophos(host, server).ThrowOnFailure();
-        server.Faults.AlwaysFailStatus = 503;
+        server.Faults.AlwaysFailStatus = 429; // with Retry-After: 0, so the retries cost no waiting
         server.Faults.RetryAfterSeconds = 0;
 
         HostResult result = host.Invoke("Get-SophosCustomer -Refresh");
@@ -55,8 +55,8 @@ public sealed class ResilienceTests
         ErrorRecord error = result.Error;
         Assert.Equal("SophosUnavailable,PsaMapping.Commands.GetSophosCustomerCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
-        Assert.Contains("503", error.Exception.Message);
-        Assert.Equal(7, server.Counters.Requests(SandboxEndpoints.SophosTenants)); // 1 attempt + 6 retries
+        Assert.Contains("429", error.Exception.Message);
+        Assert.Equal(13, server.Counters.Requests(SandboxEndpoints.SophosTenants)); // 1 attempt + 12 retries
     }
 
     [Fact]

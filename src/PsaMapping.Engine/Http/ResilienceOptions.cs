@@ -8,14 +8,21 @@ namespace PsaMapping.Engine.Http
     /// </summary>
     public sealed class ResilienceOptions
     {
-        /// <summary>Retries after the first attempt (so at most this + 1 requests for one call).</summary>
-        public int MaxRetryAttempts { get; set; } = 6;
+        /// <summary>
+        /// Retries after the first attempt (so at most this + 1 requests for one call). Generous on purpose:
+        /// with four answers in ten failing (a throttled PSA on a bad day), 12 retries leave about one call in
+        /// 100,000 failing, while short, capped delays keep a dead server's error quick (see <see cref="TotalTimeout"/>).
+        /// </summary>
+        public int MaxRetryAttempts { get; set; } = 12;
 
         /// <summary>First backoff delay; it doubles each retry, with jitter.</summary>
-        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-        /// <summary>Longest backoff delay between two attempts.</summary>
-        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>Longest backoff delay between two attempts (a server's Retry-After may ask for more).</summary>
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>One call, retries and waits included, gives up after this long: the bound on a server that never recovers.</summary>
+        public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
         /// <summary>A server's Retry-After is honoured up to this long; longer values are clamped.</summary>
         public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(120);

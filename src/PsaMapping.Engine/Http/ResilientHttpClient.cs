@@ -136,6 +136,9 @@ namespace PsaMapping.Engine.Http
                 case BrokenCircuitException _:
                     why = "too many requests failed in a row, so further calls are paused for a while";
                     break;
+                case TimeoutRejectedException timeout when timeout.Timeout >= _options.TotalTimeout:
+                    why = $"it kept failing for {_options.TotalTimeout.TotalSeconds:0} seconds";
+                    break;
                 case TimeoutRejectedException _:
                     why = $"no answer within {_options.AttemptTimeout.TotalSeconds:0} seconds";
                     break;
@@ -217,6 +220,9 @@ namespace PsaMapping.Engine.Http
                 Name = Service.Name,
                 TimeProvider = _time,
             };
+
+            // Outermost: the whole call, every retry and wait included, has a deadline.
+            builder.AddTimeout(new TimeoutStrategyOptions { Timeout = _options.TotalTimeout, Name = "total" });
 
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
