@@ -173,6 +173,27 @@ public sealed class MappingTests : StoreSessionTests
     }
 
     [Fact]
+    public void CSV_rows_with_missing_or_invalid_columns_are_reported_one_by_one_and_the_good_rows_are_saved()
+    {
+        HostResult result = Host.Invoke(
+            "@(" +
+            "[pscustomobject]@{ SophosCustomerId = 'not-a-guid'; ContractId = '100001' }," +          // invalid id
+            "[pscustomobject]@{ SophosCustomerName = 'Contoso Ltd'; ContractId = 'abc' }," +           // invalid number
+            "[pscustomobject]@{ SophosCustomerName = ''; ContractId = '100006' }," +                   // no customer
+            "[pscustomobject]@{ SophosCustomerName = 'Fabrikam, Inc.'; AutotaskCompanyId = '1003' }," + // no contract
+            "[pscustomobject]@{ SophosCustomerName = 'Fabrikam Residences'; ContractId = '100008' }," + // good
+            "[pscustomobject]@{ Unrelated = 'x' }" +                                                    // nothing usable: a blank row
+            ") | Set-PsaMapping");
+
+        var ids = result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).ToList();
+        Assert.Equal(new[] { "MappingColumnInvalid", "MappingColumnInvalid", "MappingCustomerMissing", "MappingContractMissing" }, ids);
+        Assert.Contains("'not-a-guid' is not a customer id", result.Errors[0].Exception.Message);
+        Assert.Contains("'abc' is not a contract id", result.Errors[1].Exception.Message);
+        Assert.Equal("Contoso Ltd", ((PSObject)result.Errors[1].TargetObject).Properties["SophosCustomerName"].Value);
+        Assert.Equal("Fabrikam Residences", Assert.Single(Mappings()).Properties["SophosCustomerName"].Value);
+    }
+
+    [Fact]
     public void WhatIf_shows_each_change_and_writes_nothing()
     {
         HostResult result = Set("-SophosCustomer 'Contoso Ltd' -ContractId 100001 -WhatIf").ThrowOnFailure();

@@ -64,6 +64,13 @@ namespace PsaMapping.Commands
 
         protected override void ProcessRecord()
         {
+            PsaMappingException? invalid = InvalidColumn();
+            if (invalid != null)
+            {
+                WriteItemError(invalid);
+                return;
+            }
+
             var request = new MappingRequest
             {
                 SophosCustomerId = SophosCustomerId,
@@ -86,6 +93,32 @@ namespace PsaMapping.Commands
             }
 
             _requests.Add(request);
+        }
+
+        /// <summary>
+        /// A piped row whose id column holds something that is not an id. PowerShell leaves such a property
+        /// unbound without a word (the row itself binds to InputObject), which would silently drop the value:
+        /// say so instead, and skip the row.
+        /// </summary>
+        private PsaMappingException? InvalidColumn()
+        {
+            if (InputObject == null) return null;
+            var columns = new (string Name, bool Bound, string Expected)[]
+            {
+                ("SophosCustomerId", SophosCustomerId.HasValue, "a customer id (a GUID)"),
+                ("AutotaskCompanyId", AutotaskCompanyId.HasValue, "a company id (a whole number)"),
+                ("ContractId", ContractId.HasValue, "a contract id (a whole number)"),
+            };
+            foreach (var column in columns)
+            {
+                string? text = InputObject.Properties[column.Name]?.Value?.ToString();
+                if (column.Bound || string.IsNullOrWhiteSpace(text)) continue;
+                return new PsaMappingException("MappingColumnInvalid", PsaErrorKind.InvalidArgument,
+                    $"The row's {column.Name} '{text}' is not {column.Expected}, so the row was skipped. Correct the value and set the row again.")
+                { Target = InputObject };
+            }
+
+            return null;
         }
 
         protected override void EndProcessing()
