@@ -72,14 +72,14 @@ namespace PsaMapping.Engine.Store
             if (sophos == null) return null;
             string clientId = Text(sophos, "clientId");
             Uri authUri = Address(sophos, "authUri")!, apiUri = Address(sophos, "apiUri")!;
-            return new SavedSophosCredential(new ClientCredential(clientId, Secret(sophos, "secret")), authUri, apiUri);
+            return new SavedSophosCredential(Usable(() => new ClientCredential(clientId, Secret(sophos, "secret"))), authUri, apiUri);
         }
 
         public SavedAutotaskCredential? LoadAutotask()
         {
             JObject? autotask = Read()?["autotask"] as JObject;
             if (autotask == null) return null;
-            var credential = new AutotaskCredential(Text(autotask, "userName"), Secret(autotask, "secret"), Secret(autotask, "integrationCode"));
+            var credential = Usable(() => new AutotaskCredential(Text(autotask, "userName"), Secret(autotask, "secret"), Secret(autotask, "integrationCode")));
             return new SavedAutotaskCredential(credential, Address(autotask, "zoneUri", optional: true), Address(autotask, "apiUri", optional: true));
         }
 
@@ -143,7 +143,16 @@ namespace PsaMapping.Engine.Store
                 throw Unreadable("it is not valid JSON (" + ex.Message + ")", ex);
             }
 
-            int version = (int?)root["schemaVersion"] ?? 0;
+            int version;
+            try
+            {
+                version = (int?)root["schemaVersion"] ?? 0;
+            }
+            catch (Exception ex) when (ex is FormatException || ex is OverflowException || ex is ArgumentException || ex is InvalidCastException)
+            {
+                // Found by fuzzing: a 'schemaVersion' that is text, an object or a huge number.
+                throw Unreadable("its 'schemaVersion' is not a whole number", ex);
+            }
             if (version > SchemaVersion)
                 throw Unreadable($"it was written by a newer PsaMapping (schema {version}); update the module");
             return root;
@@ -151,14 +160,14 @@ namespace PsaMapping.Engine.Store
 
         private static string Text(JObject section, string name)
         {
-            string? value = (string?)section[name];
-            return !string.IsNullOrEmpty(value) ? value! : throw new PsaMappingException("CredentialFileUnreadable", PsaErrorKind.InvalidArgument,
+            string? value = StringValue(section, name);
+            return !string.IsNullOrWhiteSpace(value) ? value! : throw new PsaMappingException("CredentialFileUnreadable", PsaErrorKind.InvalidArgument,
                 $"The saved credentials file has no '{name}'. Save the credentials again with Connect-SophosCentral -Save or Connect-Autotask -Save.");
         }
 
         private Uri? Address(JObject section, string name, bool optional = false)
         {
-            string? text = (string?)section[name];
+            string? text = StringValue(section, name);
             if (string.IsNullOrEmpty(text))
                 return optional ? null : throw Unreadable($"it has no '{name}'");
             return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) ? uri : throw Unreadable($"its '{name}' ('{text}') is not an address");
@@ -173,6 +182,24 @@ namespace PsaMapping.Engine.Store
             foreach (char c in secret) secure.AppendChar(c);
             secure.MakeReadOnly();
             return secure;
+        }
+
+        /// <summary>A field's text; null when it is missing, null or not a plain value (an object or a list).</summary>
+        private static string? StringValue(JObject section, string name) =>
+            // Found by fuzzing: casting an object or array token to string throws ArgumentException.
+            section[name] is JValue value ? (string?)value : null;
+
+        /// <summary>Builds a credential, reporting values the credential types refuse (found by fuzzing) as an unreadable file.</summary>
+        private T Usable<T>(Func<T> create)
+        {
+            try
+            {
+                return create();
+            }
+            catch (ArgumentException ex)
+            {
+                throw Unreadable("it holds a credential that cannot be used (" + ex.Message + ")", ex);
+            }
         }
 
         private PsaMappingException Unreadable(string why, Exception? inner = null) =>
