@@ -31,6 +31,8 @@ public sealed class BadResponseTests
     [InlineData("{\"items\":[{\"id\":1,\"companyName\":\"Con", "could not be read")]
     [InlineData("{\"items\":[{\"id\":null,\"companyName\":\"Contoso\"}]}", "without a usable 'id'")]
     [InlineData("{\"items\":[{\"id\":\"not a number\",\"companyName\":\"Contoso\"}]}", "without a usable 'id'")]
+    [InlineData("{\"items\":[{\"id\":7,\"companyName\":\"Contoso\",\"isActive\":\"abc\"}]}", "without a usable 'isActive'")]
+    [InlineData("{\"items\":[{\"id\":7,\"companyName\":\"Contoso\",\"parentCompanyID\":\"x\"}]}", "without a usable 'parentCompanyID'")]
     [InlineData("{\"items\":null}", "could not be read")]
     [InlineData("[1,2,3]", "could not be read")]
     [InlineData("", "empty")]

@@ -216,9 +216,7 @@ namespace PsaMapping.Engine.Autotask
             return rows;
         }
 
-        private static long RowId(JObject row) => (long?)row.GetValue("id", StringComparison.OrdinalIgnoreCase)
-            ?? throw new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
-                "Autotask returned a row without an id. Run the command again; if it persists, the service may be having problems.");
+        private static long RowId(JObject row) => AutotaskRow.Required<long>(row, "id", "query");
 
         /// <summary>How many rows <paramref name="filter"/> selects (one request).</summary>
         public async Task<long> CountAsync(string entity, JArray filter, CancellationToken cancellationToken)

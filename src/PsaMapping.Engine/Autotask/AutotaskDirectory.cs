@@ -212,28 +212,13 @@ namespace PsaMapping.Engine.Autotask
                 (string?)Value(row, "companyName") ?? "",
                 (string?)Value(row, "companyNumber"),
                 types.LabelOf(Value(row, "companyType")),
-                (bool?)Value(row, "isActive") ?? true,
-                (long?)Value(row, "parentCompanyID"))).ToList();
+                AutotaskRow.Optional<bool>(row, "isActive", "Companies") ?? true,
+                AutotaskRow.Optional<long>(row, "parentCompanyID", "Companies"))).ToList();
         }
 
-        private static JValue? Value(JObject row, string field) =>
-            row.GetValue(field, StringComparison.OrdinalIgnoreCase) as JValue is JValue value && value.Type != JTokenType.Null ? value : null;
+        private static JValue? Value(JObject row, string field) => AutotaskRow.Value(row, field);
 
-        private static T Required<T>(JObject row, string field, string entity)
-        {
-            JValue? value = Value(row, field);
-            try
-            {
-                if (value != null) return value.ToObject<T>()!;
-            }
-            catch (Exception ex) when (ex is FormatException || ex is InvalidCastException || ex is OverflowException || ex is ArgumentException)
-            {
-                // fall through to the error below
-            }
-
-            throw new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
-                $"Autotask returned a {entity} row without a usable '{field}' ({value?.ToString() ?? "missing"}). Run the command again; if it persists, the data may need attention in Autotask.");
-        }
+        private static T Required<T>(JObject row, string field, string entity) where T : struct => AutotaskRow.Required<T>(row, field, entity);
 
         private static DateTime? Date(JObject row, string field)
         {
