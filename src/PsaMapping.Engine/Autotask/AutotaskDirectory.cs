@@ -90,12 +90,8 @@ namespace PsaMapping.Engine.Autotask
         }
 
         /// <summary>Companies whose name is exactly <paramref name="name"/>, ignoring case (one request).</summary>
-        public async Task<IReadOnlyList<AutotaskCompany>> GetCompaniesByNameAsync(string name, CancellationToken cancellationToken)
-        {
-            IReadOnlyList<AutotaskCompany> companies = _allCompanies ?? await ToCompaniesAsync(await _client.QueryAsync("Companies",
-                Filter.Of(Filter.Eq("companyName", name)), CompanyFields, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            return companies.Where(c => string.Equals(c.AutotaskCompanyName.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
-        }
+        public Task<IReadOnlyList<AutotaskCompany>> GetCompaniesByNameAsync(string name, CancellationToken cancellationToken) =>
+            GetCompaniesByNamesAsync(new[] { name }, cancellationToken);
 
         /// <summary>The companies with these ids, 500 ids a request; absent ids are simply missing.</summary>
         public async Task<IReadOnlyDictionary<long, AutotaskCompany>> GetCompaniesByIdAsync(IEnumerable<long> ids, CancellationToken cancellationToken)
@@ -193,14 +189,14 @@ namespace PsaMapping.Engine.Autotask
 
         private AutotaskContract ToContract(JObject row, IReadOnlyDictionary<string, Picklist> picklists, DateTime today)
         {
-            long id = Required<long>(row, "id", "Contracts");
-            string status = Picklist.Of(picklists, "status").LabelOf(Value(row, "status")) ?? "";
-            string? type = Picklist.Of(picklists, "contractType").LabelOf(Value(row, "contractType"));
-            bool active = ActiveStatusValues(picklists).Contains(Convert.ToString(Value(row, "status"), CultureInfo.InvariantCulture) ?? "");
+            long id = AutotaskRow.Required<long>(row, "id", "Contracts");
+            string status = Picklist.Of(picklists, "status").LabelOf(AutotaskRow.Value(row, "status")) ?? "";
+            string? type = Picklist.Of(picklists, "contractType").LabelOf(AutotaskRow.Value(row, "contractType"));
+            bool active = ActiveStatusValues(picklists).Contains(Convert.ToString(AutotaskRow.Value(row, "status"), CultureInfo.InvariantCulture) ?? "");
             DateTime? end = Date(row, "endDate");
             bool recurring = string.Equals(type, "Recurring Service", StringComparison.OrdinalIgnoreCase);
-            return new AutotaskContract(id, (string?)Value(row, "contractName") ?? "", (string?)Value(row, "contractNumber"),
-                Required<long>(row, "companyID", "Contracts"), null, type, status, Date(row, "startDate"), end,
+            return new AutotaskContract(id, (string?)AutotaskRow.Value(row, "contractName") ?? "", (string?)AutotaskRow.Value(row, "contractNumber"),
+                AutotaskRow.Required<long>(row, "companyID", "Contracts"), null, type, status, Date(row, "startDate"), end,
                 active, active && end.HasValue && end.Value.Date < today, recurring);
         }
 
@@ -208,21 +204,17 @@ namespace PsaMapping.Engine.Autotask
         {
             Picklist types = Picklist.Of(await _client.GetPicklistsAsync("Companies", cancellationToken).ConfigureAwait(false), "companyType");
             return rows.Select(row => new AutotaskCompany(
-                Required<long>(row, "id", "Companies"),
-                (string?)Value(row, "companyName") ?? "",
-                (string?)Value(row, "companyNumber"),
-                types.LabelOf(Value(row, "companyType")),
+                AutotaskRow.Required<long>(row, "id", "Companies"),
+                (string?)AutotaskRow.Value(row, "companyName") ?? "",
+                (string?)AutotaskRow.Value(row, "companyNumber"),
+                types.LabelOf(AutotaskRow.Value(row, "companyType")),
                 AutotaskRow.Optional<bool>(row, "isActive", "Companies") ?? true,
                 AutotaskRow.Optional<long>(row, "parentCompanyID", "Companies"))).ToList();
         }
 
-        private static JValue? Value(JObject row, string field) => AutotaskRow.Value(row, field);
-
-        private static T Required<T>(JObject row, string field, string entity) where T : struct => AutotaskRow.Required<T>(row, field, entity);
-
         private static DateTime? Date(JObject row, string field)
         {
-            string? text = (string?)Value(row, field);
+            string? text = (string?)AutotaskRow.Value(row, field);
             return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime date)
                 ? date
                 : (DateTime?)null;
