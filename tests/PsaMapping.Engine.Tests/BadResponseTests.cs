@@ -34,6 +34,8 @@ public sealed class BadResponseTests
     [InlineData("{\"items\":[{\"id\":7,\"companyName\":\"Contoso\",\"isActive\":\"abc\"}]}", "without a usable 'isActive'")]
     [InlineData("{\"items\":[{\"id\":7,\"companyName\":\"Contoso\",\"parentCompanyID\":\"x\"}]}", "without a usable 'parentCompanyID'")]
     [InlineData("{\"items\":null}", "could not be read")]
+    [InlineData("{\"items\":[null]}", "a row is null")]
+    [InlineData("{\"items\":[[7,\"Contoso\"]]}", "a row is a list")]
     [InlineData("[1,2,3]", "could not be read")]
     [InlineData("", "empty")]
     public async Task An_unreadable_answer_is_a_clear_invalid_response_error(string body, string expected)

@@ -139,7 +139,7 @@ namespace PsaMapping.Engine.Autotask
         /// Every row of <paramref name="entity"/> that <paramref name="filter"/> selects, following
         /// nextPageUrl with the same method (POST the same body again), as Autotask requires.
         /// </summary>
-        public async Task<IReadOnlyList<JObject>> QueryAsync(string entity, JArray filter, IEnumerable<string>? includeFields,
+        public async Task<IReadOnlyList<AutotaskRecord>> QueryAsync(string entity, JArray filter, IEnumerable<string>? includeFields,
             CancellationToken cancellationToken, int maxRecords = MaxRecords, bool firstPageOnly = false)
         {
             Uri restBase = RequireConnected();
@@ -147,7 +147,7 @@ namespace PsaMapping.Engine.Autotask
             if (includeFields != null) body["IncludeFields"] = new JArray(includeFields.Cast<object>().ToArray());
             string json = body.ToString(Formatting.None);
 
-            var rows = new List<JObject>();
+            var rows = new List<AutotaskRecord>();
             Uri? next = new Uri(restBase, entity + "/query");
             while (next != null)
             {
@@ -175,17 +175,17 @@ namespace PsaMapping.Engine.Autotask
         /// the first page gives the id density, one count request (sent with it) gives how many rows there are.
         /// That costs the count, and now and then one partly filled page, over reading page after page.
         /// </summary>
-        public async Task<IReadOnlyList<JObject>> QueryAllAsync(string entity, IReadOnlyList<JObject> conditions, IReadOnlyCollection<string> includeFields,
+        public async Task<IReadOnlyList<AutotaskRecord>> QueryAllAsync(string entity, IReadOnlyList<JObject> conditions, IReadOnlyCollection<string> includeFields,
             int parallelism, CancellationToken cancellationToken)
         {
             JArray Where(params JObject[] more) => Filter.Of(conditions.Concat(more).DefaultIfEmpty(Filter.All()).ToArray());
 
             // The first page and the count travel together: one round trip instead of two, for one request
             // that a table of a single page did not need.
-            Task<IReadOnlyList<JObject>> firstPage = QueryAsync(entity, Where(), includeFields, cancellationToken, firstPageOnly: true);
+            Task<IReadOnlyList<AutotaskRecord>> firstPage = QueryAsync(entity, Where(), includeFields, cancellationToken, firstPageOnly: true);
             Task<long> total = CountAsync(entity, Where(), cancellationToken);
             await Task.WhenAll(firstPage, total).ConfigureAwait(false);
-            IReadOnlyList<JObject> first = firstPage.Result;
+            IReadOnlyList<AutotaskRecord> first = firstPage.Result;
             if (first.Count < MaxRecords) return first;
 
             long firstId = first.Min(RowId), lastId = first.Max(RowId);
@@ -211,12 +211,12 @@ namespace PsaMapping.Engine.Autotask
                 return QueryAsync(entity, Where(bounds), includeFields, cancellationToken);
             }).ToList();
 
-            var rows = new List<JObject>(first);
-            foreach (IReadOnlyList<JObject> part in await Task.WhenAll(queries).ConfigureAwait(false)) rows.AddRange(part);
+            var rows = new List<AutotaskRecord>(first);
+            foreach (IReadOnlyList<AutotaskRecord> part in await Task.WhenAll(queries).ConfigureAwait(false)) rows.AddRange(part);
             return rows;
         }
 
-        private static long RowId(JObject row) => AutotaskRow.Required<long>(row, "id", "query");
+        private static long RowId(AutotaskRecord row) => AutotaskRow.Required<long>(row, "id", "query");
 
         /// <summary>How many rows <paramref name="filter"/> selects (one request).</summary>
         public async Task<long> CountAsync(string entity, JArray filter, CancellationToken cancellationToken)

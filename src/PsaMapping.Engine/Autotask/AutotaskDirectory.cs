@@ -77,7 +77,7 @@ namespace PsaMapping.Engine.Autotask
             {
                 if (_allCompanies == null)
                 {
-                    IReadOnlyList<JObject> rows = await _client.QueryAllAsync("Companies", new JObject[0], CompanyFields, Parallelism, cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<AutotaskRecord> rows = await _client.QueryAllAsync("Companies", new JObject[0], CompanyFields, Parallelism, cancellationToken).ConfigureAwait(false);
                     _allCompanies = await ToCompaniesAsync(rows, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -129,7 +129,7 @@ namespace PsaMapping.Engine.Autotask
         {
             IReadOnlyDictionary<string, Picklist> picklists = await _client.GetPicklistsAsync("Contracts", cancellationToken).ConfigureAwait(false);
             var active = new[] { Filter.In("status", ActiveStatusValues(picklists).Select(v => long.Parse(v, CultureInfo.InvariantCulture))) };
-            IReadOnlyList<JObject> rows = await _client.QueryAllAsync("Contracts", active, ContractFields, Parallelism, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<AutotaskRecord> rows = await _client.QueryAllAsync("Contracts", active, ContractFields, Parallelism, cancellationToken).ConfigureAwait(false);
             DateTime today = _time.GetUtcNow().UtcDateTime.Date;
             return rows.Select(row => ToContract(row, picklists, today)).GroupBy(c => c.ContractId).Select(g => g.First()).OrderBy(c => c.ContractId).ToList();
         }
@@ -176,7 +176,7 @@ namespace PsaMapping.Engine.Autotask
             if (!includeCancelled) filter.Add(Filter.In("status", ActiveStatusValues(picklists).Select(v => long.Parse(v, CultureInfo.InvariantCulture))));
             if (filter.Count == 0) filter.Add(Filter.All());
 
-            IReadOnlyList<JObject> rows = await _client.QueryAsync("Contracts", Filter.Of(filter.ToArray()), ContractFields, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<AutotaskRecord> rows = await _client.QueryAsync("Contracts", Filter.Of(filter.ToArray()), ContractFields, cancellationToken).ConfigureAwait(false);
             DateTime today = _time.GetUtcNow().UtcDateTime.Date;
             return rows.Select(row => ToContract(row, picklists, today)).OrderBy(c => c.ContractId).ToList();
         }
@@ -187,7 +187,7 @@ namespace PsaMapping.Engine.Autotask
             return values.Count > 0 ? values : new[] { "1" };
         }
 
-        private AutotaskContract ToContract(JObject row, IReadOnlyDictionary<string, Picklist> picklists, DateTime today)
+        private AutotaskContract ToContract(AutotaskRecord row, IReadOnlyDictionary<string, Picklist> picklists, DateTime today)
         {
             long id = AutotaskRow.Required<long>(row, "id", "Contracts");
             string status = Picklist.Of(picklists, "status").LabelOf(AutotaskRow.Value(row, "status")) ?? "";
@@ -195,26 +195,26 @@ namespace PsaMapping.Engine.Autotask
             bool active = ActiveStatusValues(picklists).Contains(Convert.ToString(AutotaskRow.Value(row, "status"), CultureInfo.InvariantCulture) ?? "");
             DateTime? end = Date(row, "endDate");
             bool recurring = string.Equals(type, "Recurring Service", StringComparison.OrdinalIgnoreCase);
-            return new AutotaskContract(id, (string?)AutotaskRow.Value(row, "contractName") ?? "", (string?)AutotaskRow.Value(row, "contractNumber"),
+            return new AutotaskContract(id, AutotaskRow.Text(row, "contractName") ?? "", AutotaskRow.Text(row, "contractNumber"),
                 AutotaskRow.Required<long>(row, "companyID", "Contracts"), null, type, status, Date(row, "startDate"), end,
                 active, active && end.HasValue && end.Value.Date < today, recurring);
         }
 
-        private async Task<IReadOnlyList<AutotaskCompany>> ToCompaniesAsync(IReadOnlyList<JObject> rows, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<AutotaskCompany>> ToCompaniesAsync(IReadOnlyList<AutotaskRecord> rows, CancellationToken cancellationToken)
         {
             Picklist types = Picklist.Of(await _client.GetPicklistsAsync("Companies", cancellationToken).ConfigureAwait(false), "companyType");
             return rows.Select(row => new AutotaskCompany(
                 AutotaskRow.Required<long>(row, "id", "Companies"),
-                (string?)AutotaskRow.Value(row, "companyName") ?? "",
-                (string?)AutotaskRow.Value(row, "companyNumber"),
+                AutotaskRow.Text(row, "companyName") ?? "",
+                AutotaskRow.Text(row, "companyNumber"),
                 types.LabelOf(AutotaskRow.Value(row, "companyType")),
                 AutotaskRow.Optional<bool>(row, "isActive", "Companies") ?? true,
                 AutotaskRow.Optional<long>(row, "parentCompanyID", "Companies"))).ToList();
         }
 
-        private static DateTime? Date(JObject row, string field)
+        private static DateTime? Date(AutotaskRecord row, string field)
         {
-            string? text = (string?)AutotaskRow.Value(row, field);
+            string? text = AutotaskRow.Text(row, field);
             return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime date)
                 ? date
                 : (DateTime?)null;

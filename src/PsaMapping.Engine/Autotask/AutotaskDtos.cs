@@ -19,7 +19,7 @@ namespace PsaMapping.Engine.Autotask
     internal sealed class QueryPageDto
     {
         [JsonProperty(Required = Required.Always)]
-        public List<JObject> Items { get; set; } = new List<JObject>();
+        public List<AutotaskRecord> Items { get; set; } = new List<AutotaskRecord>();
 
         public PageDetailsDto? PageDetails { get; set; }
     }

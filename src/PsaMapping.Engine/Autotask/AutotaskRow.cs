@@ -1,5 +1,5 @@
 using System;
-using Newtonsoft.Json.Linq;
+using System.Globalization;
 
 namespace PsaMapping.Engine.Autotask
 {
@@ -10,20 +10,23 @@ namespace PsaMapping.Engine.Autotask
     /// </summary>
     internal static class AutotaskRow
     {
-        public static JValue? Value(JObject row, string field) =>
-            row.GetValue(field, StringComparison.OrdinalIgnoreCase) is JValue value && value.Type != JTokenType.Null ? value : null;
+        public static object? Value(AutotaskRecord row, string field) => row[field];
 
-        public static T Required<T>(JObject row, string field, string entity) where T : struct =>
+        /// <summary>The field as text (a number as its invariant digits); null when it is missing or null.</summary>
+        public static string? Text(AutotaskRecord row, string field) => Convert.ToString(row[field], CultureInfo.InvariantCulture);
+
+        public static T Required<T>(AutotaskRecord row, string field, string entity) where T : struct =>
             Optional<T>(row, field, entity) ?? throw Unusable(entity, field, null);
 
         /// <summary>The field's value; null when it is missing or null.</summary>
-        public static T? Optional<T>(JObject row, string field, string entity) where T : struct
+        public static T? Optional<T>(AutotaskRecord row, string field, string entity) where T : struct
         {
-            JValue? value = Value(row, field);
+            object? value = row[field];
             if (value == null) return null;
+            if (value is T typed) return typed;
             try
             {
-                return value.ToObject<T>();
+                return (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
             }
             catch (Exception ex) when (ex is FormatException || ex is InvalidCastException || ex is OverflowException || ex is ArgumentException)
             {
@@ -31,8 +34,8 @@ namespace PsaMapping.Engine.Autotask
             }
         }
 
-        private static PsaMappingException Unusable(string entity, string field, JValue? value) =>
+        private static PsaMappingException Unusable(string entity, string field, object? value) =>
             new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
-                $"Autotask returned a {entity} row without a usable '{field}' ({value?.ToString() ?? "missing"}). Run the command again; if it persists, the data may need attention in Autotask.");
+                $"Autotask returned a {entity} row without a usable '{field}' ({Convert.ToString(value, CultureInfo.InvariantCulture) ?? "missing"}). Run the command again; if it persists, the data may need attention in Autotask.");
     }
 }
