@@ -170,53 +170,24 @@ namespace PsaMapping.Engine.Autotask
 
         /// <summary>
         /// Every row <paramref name="conditions"/> select, up to <paramref name="parallelism"/> pages at a time
-        /// (Autotask allows 3 requests in flight per endpoint). Pages of one query can only be read one after
-        /// another, so after the first page the rest of the id space is split into ranges, each its own query:
-        /// the first page gives the id density, one count request (sent with it) gives how many rows there are.
-        /// That costs the count, and now and then one partly filled page, over reading page after page.
+        /// (Autotask allows 3 requests in flight per endpoint). The first page and a count travel together;
+        /// the rest is read in id ranges side by side by <see cref="WholeTableReader"/>, which fills every
+        /// page but the last. That costs the count over reading page after page.
         /// </summary>
         public async Task<IReadOnlyList<AutotaskRecord>> QueryAllAsync(string entity, IReadOnlyList<JObject> conditions, IReadOnlyCollection<string> includeFields,
             int parallelism, CancellationToken cancellationToken)
         {
-            JArray Where(params JObject[] more) => Filter.Of(conditions.Concat(more).DefaultIfEmpty(Filter.All()).ToArray());
+            JArray where = Filter.Of(conditions.DefaultIfEmpty(Filter.All()).ToArray());
 
-            // The first page and the count travel together: one round trip instead of two, for one request
-            // that a table of a single page did not need.
-            Task<IReadOnlyList<AutotaskRecord>> firstPage = QueryAsync(entity, Where(), includeFields, cancellationToken, firstPageOnly: true);
-            Task<long> total = CountAsync(entity, Where(), cancellationToken);
+            // One round trip instead of two, for one request that a table of a single page did not need.
+            Task<IReadOnlyList<AutotaskRecord>> firstPage = QueryAsync(entity, where, includeFields, cancellationToken, firstPageOnly: true);
+            Task<long> total = CountAsync(entity, where, cancellationToken);
             await Task.WhenAll(firstPage, total).ConfigureAwait(false);
-            IReadOnlyList<AutotaskRecord> first = firstPage.Result;
-            if (first.Count < MaxRecords) return first;
 
-            long firstId = first.Min(RowId), lastId = first.Max(RowId);
-            long remaining = Math.Max(0, total.Result - first.Count);
-            int pagesLeft = (int)((remaining + MaxRecords - 1) / MaxRecords);
-            int ranges = Math.Min(Math.Max(1, parallelism), pagesLeft);
-            if (ranges <= 1)
-                return first.Concat(await QueryAsync(entity, Where(Filter.Condition("gt", "id", lastId)), includeFields, cancellationToken).ConfigureAwait(false)).ToList();
-
-            // Ids are assigned in order, so the rest of the table spans about as many ids per row as the first
-            // page. Every range but the last is sized to fill whole pages, a little short (95 %) so that an
-            // estimate slightly off does not spill one row onto an extra page; the last range is open, so
-            // whatever the estimate missed is still read.
-            double idsPerRow = Math.Max(1.0, (lastId - firstId) / (double)Math.Max(1, first.Count - 1));
-            int pagesPerRange = (pagesLeft + ranges - 1) / ranges;
-            long width = Math.Max(1, (long)(pagesPerRange * MaxRecords * 0.95 * idsPerRow));
-            var queries = Enumerable.Range(0, ranges).Select(i =>
-            {
-                long low = lastId + i * width;
-                JObject[] bounds = i == ranges - 1
-                    ? new[] { Filter.Condition("gt", "id", low) }
-                    : new[] { Filter.Condition("gt", "id", low), Filter.Condition("lte", "id", low + width) };
-                return QueryAsync(entity, Where(bounds), includeFields, cancellationToken);
-            }).ToList();
-
-            var rows = new List<AutotaskRecord>(first);
-            foreach (IReadOnlyList<AutotaskRecord> part in await Task.WhenAll(queries).ConfigureAwait(false)) rows.AddRange(part);
-            return rows;
+            var reader = new WholeTableReader(entity, conditions,
+                filter => QueryAsync(entity, filter, includeFields, cancellationToken, firstPageOnly: true));
+            return await reader.ReadRestAsync(firstPage.Result, total.Result, parallelism, cancellationToken).ConfigureAwait(false);
         }
-
-        private static long RowId(AutotaskRecord row) => AutotaskRow.Required<long>(row, "id", "query");
 
         /// <summary>How many rows <paramref name="filter"/> selects (one request).</summary>
         public async Task<long> CountAsync(string entity, JArray filter, CancellationToken cancellationToken)
