@@ -104,32 +104,22 @@ internal static class AutotaskEndpoints
             return AutotaskErrors.Errors(StatusCodes.Status500InternalServerError, ex.Message);
         }
 
-        var matches = new List<AutotaskRow>();
-        foreach (var row in table.Rows)
-        {
-            if (query.Filter(row)) matches.Add(row);
-        }
-        if (!query.IncludesId && matches.Count > AutotaskQuery.MaxPageSize)
+        // Counted over the whole result, whichever page this is.
+        if (!query.IncludesId && query.MatchesMoreThan(AutotaskQuery.MaxPageSize))
         {
             return AutotaskErrors.Errors(StatusCodes.Status500InternalServerError,
                 $"IncludeFields must include id when a query returns more than {AutotaskQuery.MaxPageSize} records.");
         }
 
-        int start = after is long afterId ? AutotaskTable.FirstAfter(matches, afterId) : 0;
-        int end = Math.Min(start + query.MaxRecords, matches.Count);
-        var items = new List<Dictionary<string, object?>>(end - start);
-        for (int i = start; i < end; i++)
+        var page = query.Page(after);
+        var items = new List<AutotaskRowJson>(page.Items.Count);
+        foreach (var row in page.Items)
         {
-            items.Add(table.ToJson(matches[i], query.IncludeFields, query.IncludeUdfs));
+            items.Add(table.ToJson(row, query.IncludeFields, query.IncludeUdfs));
         }
 
-        string? next = end < matches.Count ? PageUrl(state, table, method, matches[end - 1].Id, text!) : null;
-        string? previous = null;
-        if (start > 0)
-        {
-            int previousStart = Math.Max(0, start - query.MaxRecords);
-            previous = PageUrl(state, table, method, previousStart == 0 ? null : matches[previousStart - 1].Id, text!);
-        }
+        string? next = page.NextAfter is long nextAfter ? PageUrl(state, table, method, nextAfter, text!) : null;
+        string? previous = page.HasPrevious ? PageUrl(state, table, method, page.PreviousAfter, text!) : null;
         return SandboxJson.Result(new QueryPage(items, new PageDetails(items.Count, query.MaxRecords, previous, next)));
     }
 
@@ -142,7 +132,7 @@ internal static class AutotaskEndpoints
         try
         {
             var query = AutotaskQuery.Parse(await ReadQueryTextAsync(context), table);
-            return SandboxJson.Result(new CountJson(table.Rows.Count(query.Filter)));
+            return SandboxJson.Result(new CountJson(query.Count()));
         }
         catch (AutotaskQueryException ex)
         {
@@ -227,13 +217,13 @@ internal static class AutotaskEndpoints
 
     private sealed record ThresholdJson(int ExternalRequestThreshold, int RequestThresholdTimeframe, int CurrentTimeframeRequestCount);
 
-    private sealed record QueryPage(IReadOnlyList<Dictionary<string, object?>> Items, PageDetails PageDetails);
+    private sealed record QueryPage(IReadOnlyList<AutotaskRowJson> Items, PageDetails PageDetails);
 
     private sealed record PageDetails(int Count, int RequestCount, string? PrevPageUrl, string? NextPageUrl);
 
     private sealed record CountJson(int QueryCount);
 
-    private sealed record ItemJson(Dictionary<string, object?> Item);
+    private sealed record ItemJson(AutotaskRowJson Item);
 
     private sealed record EntityInfoJson(string Name, bool CanCreate, bool CanDelete, bool CanQuery, bool CanUpdate,
         bool HasUserDefinedFields, bool SupportsWebhookCallouts);

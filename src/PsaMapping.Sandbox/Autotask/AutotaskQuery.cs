@@ -14,14 +14,18 @@ internal sealed class AutotaskQuery
 {
     public const int MaxPageSize = 500;
 
-    private AutotaskQuery(int maxRecords, IReadOnlyList<int>? includeFields, bool includeUdfs, bool includesId,
-        Func<AutotaskRow, bool> filter)
+    private readonly AutotaskTable _table;
+
+    private AutotaskQuery(AutotaskTable table, int maxRecords, IReadOnlyList<int>? includeFields, bool includeUdfs, bool includesId,
+        Func<AutotaskRow, bool> filter, IdRange ids)
     {
+        _table = table;
         MaxRecords = maxRecords;
         IncludeFields = includeFields;
         IncludeUdfs = includeUdfs;
         IncludesId = includesId;
         Filter = filter;
+        Ids = ids;
     }
 
     public int MaxRecords { get; }
@@ -35,6 +39,12 @@ internal sealed class AutotaskQuery
     public bool IncludesId { get; }
 
     public Func<AutotaskRow, bool> Filter { get; }
+
+    /// <summary>
+    /// Ids outside this interval can never match <see cref="Filter"/>, so only the rows inside it (a slice of the
+    /// id-sorted table) need testing. It is <see cref="IdRange.All"/> when the filter does not bound the id.
+    /// </summary>
+    public IdRange Ids { get; }
 
     public static AutotaskQuery Parse(string? text, AutotaskTable table)
     {
@@ -76,10 +86,81 @@ internal sealed class AutotaskQuery
             }
             var compiler = new FilterCompiler(table);
             // An empty filter matches nothing rather than everything: Autotask never returns a whole table by accident.
-            var predicate = items.GetArrayLength() == 0 ? (_ => false) : compiler.All(items);
-            return new AutotaskQuery(max, include, includeUdfs, includesId, predicate);
+            var compiled = items.GetArrayLength() == 0 ? new Compiled(_ => false, IdRange.None) : compiler.All(items);
+            return new AutotaskQuery(table, max, include, includeUdfs, includesId, compiled.Test, compiled.Ids);
         }
     }
+
+    /// <summary>How many rows match, testing only the rows inside <see cref="Ids"/>.</summary>
+    public int Count()
+    {
+        var (start, end) = Candidates();
+        int count = 0;
+        for (int i = start; i < end; i++)
+        {
+            if (Filter(_table.Rows[i])) count++;
+        }
+        return count;
+    }
+
+    /// <summary>Whether more than <paramref name="limit"/> rows match; stops at the first one past it.</summary>
+    public bool MatchesMoreThan(int limit)
+    {
+        var (start, end) = Candidates();
+        int count = 0;
+        for (int i = start; i < end; i++)
+        {
+            if (Filter(_table.Rows[i]) && ++count > limit) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The page of matches that follows <paramref name="after"/> (keyset paging by id; null: from the first match),
+    /// in id order, at most <see cref="MaxRecords"/> of them. The links around it need only a little more: the
+    /// first match past the page (is there a next page?) and up to MaxRecords + 1 matches before it (where does
+    /// the previous page start?), so the scan stops there instead of testing every row.
+    /// </summary>
+    public AutotaskPage Page(long? after)
+    {
+        var rows = _table.Rows;
+        var (start, end) = Candidates();
+        int from = after is long afterId ? Math.Max(start, _table.FirstAfter(afterId)) : start;
+
+        var items = new List<AutotaskRow>(Math.Clamp(end - from, 0, MaxRecords));
+        int i = from;
+        for (; i < end && items.Count < MaxRecords; i++)
+        {
+            if (Filter(rows[i])) items.Add(rows[i]);
+        }
+        long? nextAfter = null;
+        for (; i < end; i++)
+        {
+            if (Filter(rows[i]))
+            {
+                nextAfter = items[^1].Id; // a full page with more to come: the next page follows its last row
+                break;
+            }
+        }
+
+        // The previous page is the MaxRecords matches before this one; its link resumes after the match before
+        // those, or from the start when there are not that many.
+        int before = 0;
+        long? previousAfter = null;
+        for (int j = Math.Min(from, end) - 1; j >= start; j--)
+        {
+            if (Filter(rows[j]) && ++before > MaxRecords)
+            {
+                previousAfter = rows[j].Id;
+                break;
+            }
+        }
+        return new AutotaskPage(items, nextAfter, HasPrevious: before > 0, previousAfter);
+    }
+
+    /// <summary>The slice of the id-sorted rows that can match: those whose ids lie inside <see cref="Ids"/>.</summary>
+    private (int Start, int End) Candidates() =>
+        Ids.IsEmpty ? (0, 0) : (_table.FirstAtLeast(Ids.Low), _table.FirstAfter(Ids.High));
 
     private static int ReadMaxRecords(JsonElement? value)
     {
@@ -124,19 +205,55 @@ internal sealed class AutotaskQuery
 
     private static bool Is(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Turns the filter JSON into a predicate once, so each row costs only the comparisons.</summary>
+    /// <summary>A compiled part of a filter: its test, and an id interval that holds every row passing the test.</summary>
+    private readonly record struct Compiled(Func<AutotaskRow, bool> Test, IdRange Ids);
+
+    /// <summary>
+    /// Turns the filter JSON into a predicate once, so each row costs only the comparisons. Alongside, it works out
+    /// the id interval the filter confines matches to, which lets queries skip the rows outside it.
+    /// </summary>
     private sealed class FilterCompiler(AutotaskTable table)
     {
         private int _udfConditions;
 
         /// <summary>The top-level array, and every "items" array, is an implicit AND.</summary>
-        public Func<AutotaskRow, bool> All(JsonElement items)
+        public Compiled All(JsonElement items) => And(items.EnumerateArray().Select(Item).ToArray());
+
+        /// <summary>Every part must hold, so a match lies inside every part's interval: their intersection.</summary>
+        private static Compiled And(Compiled[] parts)
         {
-            var parts = items.EnumerateArray().Select(Item).ToArray();
-            return parts.Length == 1 ? parts[0] : row => parts.All(p => p(row));
+            var ids = IdRange.All;
+            foreach (var part in parts) ids = ids.Intersect(part.Ids);
+            if (parts.Length == 1) return new Compiled(parts[0].Test, ids);
+            var tests = parts.Select(p => p.Test).ToArray();
+            return new Compiled(row =>
+            {
+                // A plain loop rather than LINQ's All: this runs for every candidate row.
+                foreach (var test in tests)
+                {
+                    if (!test(row)) return false;
+                }
+                return true;
+            }, ids);
         }
 
-        private Func<AutotaskRow, bool> Item(JsonElement item)
+        /// <summary>Any part may hold, so a match lies inside the smallest interval covering every part's.</summary>
+        private static Compiled Or(Compiled[] parts)
+        {
+            var ids = IdRange.None;
+            foreach (var part in parts) ids = ids.Cover(part.Ids);
+            var tests = parts.Select(p => p.Test).ToArray();
+            return new Compiled(row =>
+            {
+                foreach (var test in tests)
+                {
+                    if (test(row)) return true;
+                }
+                return false;
+            }, ids);
+        }
+
+        private Compiled Item(JsonElement item)
         {
             if (item.ValueKind != JsonValueKind.Object)
             {
@@ -160,8 +277,8 @@ internal sealed class AutotaskQuery
                     throw new AutotaskQueryException($"The '{opName}' grouping needs an items array.");
                 }
                 var parts = children.EnumerateArray().Select(Item).ToArray();
-                if (parts.Length == 0) return _ => false;
-                return Is(opName, "and") ? row => parts.All(p => p(row)) : row => parts.Any(p => p(row));
+                if (parts.Length == 0) return new Compiled(_ => false, IdRange.None);
+                return Is(opName, "and") ? And(parts) : Or(parts);
             }
 
             if (field is not { ValueKind: JsonValueKind.String } || string.IsNullOrEmpty(field.Value.GetString()))
@@ -173,6 +290,7 @@ internal sealed class AutotaskQuery
 
             Func<AutotaskRow, object?> get;
             AutotaskType type;
+            bool isId = false;
             if (isUdf)
             {
                 if (++_udfConditions > 1)
@@ -194,9 +312,30 @@ internal sealed class AutotaskQuery
                 }
                 get = row => row.Values[index];
                 type = table.Fields[index].Type;
+                isId = table.TryGetField("id", out int idIndex) && index == idIndex;
             }
 
-            return Condition(opName, fieldName, type, get, value);
+            var test = Condition(opName, fieldName, type, get, value);
+            return new Compiled(test, isId ? IdBounds(opName, value) : IdRange.All);
+        }
+
+        /// <summary>
+        /// The ids a valid condition on the id field can match (ids are stored as longs and compared as numbers).
+        /// Only the comparisons with a plain JSON integer narrow it; anything else (text, noteq, in, exist...) keeps
+        /// every id, which costs a longer scan but never a wrong answer.
+        /// </summary>
+        private static IdRange IdBounds(string op, JsonElement? value)
+        {
+            if (value is not { ValueKind: JsonValueKind.Number } number || !number.TryGetInt64(out long n)) return IdRange.All;
+            return op.ToLowerInvariant() switch
+            {
+                "eq" => new IdRange(n, n),
+                "gt" => n == long.MaxValue ? IdRange.None : new IdRange(n + 1, long.MaxValue),
+                "gte" => new IdRange(n, long.MaxValue),
+                "lt" => n == long.MinValue ? IdRange.None : new IdRange(long.MinValue, n - 1),
+                "lte" => new IdRange(long.MinValue, n),
+                _ => IdRange.All,
+            };
         }
 
         private static Func<AutotaskRow, bool> Condition(string op, string field, AutotaskType type,
@@ -312,4 +451,27 @@ internal sealed class AutotaskQuery
         public int GetHashCode(object obj) =>
             obj is string s ? StringComparer.OrdinalIgnoreCase.GetHashCode(s) : obj.GetHashCode();
     }
+}
+
+/// <summary>
+/// One page of a query's matches, and where its links lead: <paramref name="NextAfter"/> is the id the next page
+/// resumes after (null: no next page); the previous page, if any, resumes after <paramref name="PreviousAfter"/>
+/// (null: from the first match).
+/// </summary>
+internal sealed record AutotaskPage(IReadOnlyList<AutotaskRow> Items, long? NextAfter, bool HasPrevious, long? PreviousAfter);
+
+/// <summary>An inclusive interval of ids; empty when <see cref="Low"/> is above <see cref="High"/>.</summary>
+internal readonly record struct IdRange(long Low, long High)
+{
+    public static readonly IdRange All = new(long.MinValue, long.MaxValue);
+
+    public static readonly IdRange None = new(long.MaxValue, long.MinValue);
+
+    public bool IsEmpty => Low > High;
+
+    public IdRange Intersect(IdRange other) => new(Math.Max(Low, other.Low), Math.Min(High, other.High));
+
+    /// <summary>The smallest interval holding both (the ids between two intervals included).</summary>
+    public IdRange Cover(IdRange other) =>
+        IsEmpty ? other : other.IsEmpty ? this : new(Math.Min(Low, other.Low), Math.Max(High, other.High));
 }

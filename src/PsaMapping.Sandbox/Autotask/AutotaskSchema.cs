@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace PsaMapping.Sandbox.Autotask;
 
 /// <summary>How a field's values are stored and compared: integers and ids as long, dates as UTC DateTime.</summary>
@@ -64,6 +67,7 @@ internal sealed class AutotaskTable
         UdfNames = udfNames;
         Rows = rows;
         _fieldIndex = fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.OrdinalIgnoreCase);
+        JsonNames = fields.Select(f => JsonEncodedText.Encode(f.Name)).ToArray();
         _byId = rows.ToDictionary(r => r.Id);
     }
 
@@ -74,6 +78,13 @@ internal sealed class AutotaskTable
     public string EntityName { get; }
 
     public IReadOnlyList<AutotaskField> Fields { get; }
+
+    /// <summary>
+    /// The field names, JSON-encoded once rather than for every row written. They are plain ASCII identifiers,
+    /// which every encoder leaves as they are, so these bytes are what the serializer would write itself.
+    /// </summary>
+    public IReadOnlyList<JsonEncodedText> JsonNames { get; }
+
     public IReadOnlyList<string> UdfNames { get; }
     public AutotaskRow[] Rows { get; }
 
@@ -88,35 +99,25 @@ internal sealed class AutotaskTable
 
     public bool TryGet(long id, out AutotaskRow row) => _byId.TryGetValue(id, out row!);
 
-    /// <summary>Index of the first row with an id above <paramref name="afterId"/> (rows are sorted by id).</summary>
-    public static int FirstAfter(IReadOnlyList<AutotaskRow> sorted, long afterId)
+    /// <summary>Index in <see cref="Rows"/> of the first row with an id above <paramref name="afterId"/> (rows are sorted by id).</summary>
+    public int FirstAfter(long afterId) => afterId == long.MaxValue ? Rows.Length : FirstAtLeast(afterId + 1);
+
+    /// <summary>Index in <see cref="Rows"/> of the first row with an id of at least <paramref name="id"/>.</summary>
+    public int FirstAtLeast(long id)
     {
-        int lo = 0, hi = sorted.Count;
+        int lo = 0, hi = Rows.Length;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (sorted[mid].Id <= afterId) lo = mid + 1;
+            if (Rows[mid].Id < id) lo = mid + 1;
             else hi = mid;
         }
         return lo;
     }
 
     /// <summary>A row as the API returns it: every field (nulls included), or just <paramref name="include"/>.</summary>
-    public Dictionary<string, object?> ToJson(AutotaskRow row, IReadOnlyList<int>? include = null, bool includeUdfs = true)
-    {
-        var json = new Dictionary<string, object?>(include?.Count + 1 ?? Fields.Count + 1, StringComparer.Ordinal);
-        if (include is null)
-        {
-            for (int i = 0; i < Fields.Count; i++) json[Fields[i].Name] = row.Values[i];
-        }
-        else
-        {
-            foreach (int i in include) json[Fields[i].Name] = row.Values[i];
-        }
-        // Autotask leaves userDefinedFields out when a record has none.
-        if (includeUdfs && row.Udfs.Length > 0) json[UserDefinedFields] = row.Udfs;
-        return json;
-    }
+    public AutotaskRowJson ToJson(AutotaskRow row, IReadOnlyList<int>? include = null, bool includeUdfs = true) =>
+        new(this, row, include, includeUdfs);
 
     public const string UserDefinedFields = "userDefinedFields";
 
@@ -153,6 +154,75 @@ internal sealed class AutotaskTable
         DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Utc),
         _ => value,
     };
+}
+
+/// <summary>
+/// A row to serialize as the API returns it: the fields in table order (or in <see cref="Include"/>'s order),
+/// nulls included, then userDefinedFields when the row has any. Written by <see cref="AutotaskRowJsonConverter"/>.
+/// </summary>
+[JsonConverter(typeof(AutotaskRowJsonConverter))]
+internal readonly record struct AutotaskRowJson(AutotaskTable Table, AutotaskRow Row, IReadOnlyList<int>? Include, bool IncludeUdfs);
+
+/// <summary>
+/// Writes a row straight onto the serializer's writer. Query pages carry up to 500 rows; building a
+/// Dictionary&lt;string, object?&gt; per row and letting the serializer look up a converter for every boxed value
+/// cost more than finding the rows. The output is what that dictionary serialized to, byte for byte: same names,
+/// same order, same value formats, and the same escaping of values, as the writer comes configured from the
+/// serializer's options.
+/// </summary>
+internal sealed class AutotaskRowJsonConverter : JsonConverter<AutotaskRowJson>
+{
+    private static readonly JsonEncodedText UserDefinedFieldsName = JsonEncodedText.Encode(AutotaskTable.UserDefinedFields);
+    private static readonly JsonEncodedText NameName = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText ValueName = JsonEncodedText.Encode("value");
+
+    public override AutotaskRowJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("Rows are only ever written.");
+
+    public override void Write(Utf8JsonWriter writer, AutotaskRowJson json, JsonSerializerOptions options)
+    {
+        var (table, row, include, includeUdfs) = json;
+        writer.WriteStartObject();
+        if (include is null)
+        {
+            for (int i = 0; i < table.Fields.Count; i++) WriteField(writer, table, row, i, options);
+        }
+        else
+        {
+            foreach (int i in include) WriteField(writer, table, row, i, options);
+        }
+        // Autotask leaves userDefinedFields out when a record has none.
+        if (includeUdfs && row.Udfs.Length > 0)
+        {
+            writer.WritePropertyName(UserDefinedFieldsName);
+            writer.WriteStartArray();
+            foreach (var udf in row.Udfs)
+            {
+                // As the serializer writes the AutotaskUdf record with the Web defaults: camelCase, nulls kept.
+                writer.WriteStartObject();
+                writer.WriteString(NameName, udf.Name);
+                writer.WriteString(ValueName, udf.Value);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteField(Utf8JsonWriter writer, AutotaskTable table, AutotaskRow row, int index, JsonSerializerOptions options)
+    {
+        writer.WritePropertyName(table.JsonNames[index]);
+        switch (row.Values[index])
+        {
+            case null: writer.WriteNullValue(); break;
+            case long n: writer.WriteNumberValue(n); break;
+            case string s: writer.WriteStringValue(s); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case DateTime d: writer.WriteStringValue(d); break; // what the serializer's DateTime converter writes
+            // Anything else (no table stores other types today) as the serializer would write it.
+            case var other: JsonSerializer.Serialize(writer, other, other.GetType(), options); break;
+        }
+    }
 }
 
 /// <summary>An entityInformation/fields entry, shaped like Autotask's.</summary>
