@@ -14,6 +14,7 @@ using PsaMapping.Sandbox;
 // (one company search per customer, one contract query per company).
 //
 //   dotnet run -c Release --project bench/PsaMapping.Bench [-- --sizes 200x1000,2000x10000,10000x50000 --latency-ms 50 --naive-max 2000]
+//   --details also prints each run's requests by endpoint and a timeline of every request (start and end, ms).
 
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"Suggestions for every customer; sandbox latency {options.LatencyMs} ms a request; 3 contracts a customer company on average.");
@@ -48,12 +49,14 @@ Console.WriteLine(target == null
 static string Verdict(bool met) => met ? "met" : "NOT met";
 return 0;
 
-internal sealed record BenchOptions(List<(int Customers, int Companies)> Sizes, int LatencyMs, int NaiveMax, int Seed)
+internal sealed record BenchOptions(List<(int Customers, int Companies)> Sizes, int LatencyMs, int NaiveMax, int Seed, bool Details = false)
 {
     public static BenchOptions Parse(string[] args)
     {
         var sizes = new List<(int, int)> { (200, 1000), (2000, 10000), (10000, 50000) };
         int latency = 50, naiveMax = 2000, seed = 1;
+        bool details = args.Contains("--details");
+        args = args.Where(a => a != "--details").ToArray();
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             string value = args[i + 1];
@@ -69,7 +72,7 @@ internal sealed record BenchOptions(List<(int Customers, int Companies)> Sizes, 
             }
         }
 
-        return new BenchOptions(sizes, latency, naiveMax, seed);
+        return new BenchOptions(sizes, latency, naiveMax, seed, details);
     }
 }
 
@@ -103,13 +106,20 @@ internal static class Bench
         // Ours.
         server.Counters.Reset();
         var wall = Stopwatch.StartNew();
-        using var sophos = SophosClient(server);
-        using var autotask = AutotaskClient(server);
+        Timeline.Start = wall;
+        using var sophos = SophosClient(server, options.Details);
+        using var autotask = AutotaskClient(server, options.Details);
         await Task.WhenAll(sophos.ConnectAsync(CancellationToken.None), autotask.ConnectAsync(CancellationToken.None));
         SuggestionRun run = await MappingSuggester.SuggestAsync(sophos, new AutotaskDirectory(autotask), MappingSnapshot.Empty,
             new SuggestionOptions(), NullObserver.Instance, CancellationToken.None);
         wall.Stop();
         long requests = server.Counters.TotalRequests;
+        if (options.Details)
+        {
+            foreach (var pair in server.Counters.RequestsByEndpoint.OrderBy(p => p.Key)) Console.WriteLine($"    {pair.Key}: {pair.Value}");
+            foreach (string line in Timeline.Lines) Console.WriteLine("    " + line);
+        }
+        Timeline.Lines.Clear();
 
         int tenantPages = Pages(server.Tenants.Count, 100);
         int companyPages = Pages(server.Companies.Count, 500);
@@ -196,12 +206,13 @@ internal static class Bench
         return (peak - baseline) / (1024.0 * 1024.0);
     }
 
-    private static SophosCentralClient SophosClient(SandboxServer server) =>
-        new(new ClientCredential(server.Options.SophosClientId, Secure(server.Options.SophosClientSecret)), server.SophosAuthUri, server.SophosApiUri);
+    private static SophosCentralClient SophosClient(SandboxServer server, bool timeline = false) =>
+        new(new ClientCredential(server.Options.SophosClientId, Secure(server.Options.SophosClientSecret)), server.SophosAuthUri, server.SophosApiUri,
+            timeline ? new Timeline(new HttpClientHandler()) : null);
 
-    private static AutotaskClient AutotaskClient(SandboxServer server) =>
+    private static AutotaskClient AutotaskClient(SandboxServer server, bool timeline = false) =>
         new(new AutotaskCredential(server.Options.AutotaskUserName, Secure(server.Options.AutotaskSecret), Secure(server.Options.AutotaskIntegrationCode)),
-            server.AutotaskZoneUri);
+            server.AutotaskZoneUri, handler: timeline ? new Timeline(new HttpClientHandler()) : null);
 
     private static SecureString Secure(string text)
     {
@@ -213,4 +224,20 @@ internal static class Bench
     private static int Pages(int rows, int size) => Math.Max(1, (rows + size - 1) / size);
 
     private static int Ceiling(int value, int by) => (Math.Max(0, value) + by - 1) / by;
+}
+
+/// <summary>With --details: when each request of the measured run started and ended, to see the critical path.</summary>
+internal sealed class Timeline(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    public static Stopwatch Start = Stopwatch.StartNew();
+    public static readonly List<string> Lines = [];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        double started = Start.Elapsed.TotalMilliseconds;
+        HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
+        double ended = Start.Elapsed.TotalMilliseconds;
+        lock (Lines) Lines.Add($"{started,7:0} {ended,7:0}  {request.Method} {request.RequestUri!.AbsolutePath}");
+        return response;
+    }
 }

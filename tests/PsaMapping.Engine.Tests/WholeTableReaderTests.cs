@@ -52,7 +52,9 @@ public sealed class WholeTableReaderTests
         (IReadOnlyList<AutotaskRecord> read, int pages) = await table.ReadAllAsync(parallelism: 3);
 
         Assert.Equal(table.Ids, read.Select(Id).OrderBy(id => id));
-        Assert.InRange(pages, rows / PageSize + 1, rows / PageSize + 1 + 3);
+        // A first page that misleads the plan can put a range past the table's end (an empty page each) and
+        // make a split or two land on a guess (a partly filled page each).
+        Assert.InRange(pages, rows / PageSize + 1, rows / PageSize + 1 + 4);
         Assert.InRange(table.MaxInFlight, 1, 3);
     }
 

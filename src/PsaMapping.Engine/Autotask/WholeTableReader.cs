@@ -11,13 +11,19 @@ namespace PsaMapping.Engine.Autotask
     /// Reads every row a filter selects, several pages at a time, in as few requests as the page size allows.
     /// <para>
     /// Pages of one query come one after another, so the id space is split into ranges read side by side
-    /// with keyset pages (<c>id &gt; last id seen</c>, Autotask's documented alternative to nextPageUrl). A
-    /// range rarely holds a whole number of pages, and its last, partly filled page would be a request more
-    /// than the table needs. So a bounded range is read only while it surely fills pages; what is left of it
-    /// (under a page, by the density of its last page) goes to a shared pool of leftovers, and the last,
-    /// open-ended range reads those leftovers together with its own rows: one query over several id
-    /// intervals fills its pages as well. The only partly filled page is then the table's last one.
+    /// with keyset pages (<c>id &gt; last id seen</c>, Autotask's documented alternative to nextPageUrl),
+    /// each range by one worker. Two things would waste requests or time:
     /// </para>
+    /// <list type="bullet">
+    /// <item>A range rarely holds a whole number of pages, and its last, partly filled page would be a request
+    /// more than the table needs. So a range is read only while it surely fills pages; its rest (under a page,
+    /// by the density of its last page) goes to a pool of leftovers. The open-ended top range reads leftovers
+    /// together with its own rows (one "or" of id intervals fills the page), and the worker that finishes last
+    /// reads what is still in the pool. The only partly filled page is then the table's last one.</item>
+    /// <item>Ranges are planned from the first page's ids, which may not predict the rest (a first page of old,
+    /// densely numbered rows). A worker that runs out of work takes the upper half of the range with the most
+    /// left, so the ranges end together.</item>
+    /// </list>
     /// </summary>
     internal sealed class WholeTableReader
     {
@@ -29,19 +35,26 @@ namespace PsaMapping.Engine.Autotask
         /// </summary>
         private const double LeftoverPages = 1.1;
 
+        /// <summary>A range is split only when it has at least this many pages left: fewer are not worth a leftover.</summary>
+        private const double SplitPages = 3;
+
         private readonly Func<JArray, Task<IReadOnlyList<AutotaskRecord>>> _readPage;
         private readonly IReadOnlyList<JObject> _conditions;
         private readonly string _entity;
+
+        // Everything below is guarded by _gate.
         private readonly object _gate = new object();
-        private readonly List<Interval> _leftovers = new List<Interval>();
-        private readonly TaskCompletionSource<bool> _boundedDone = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _boundedActive;
+        private readonly List<Range> _ranges = new List<Range>();
+        private readonly List<Range> _leftovers = new List<Range>();
         private long _rowsRead;
+        private long _total;
+        private int _sharesReading;
+        private double _shareRowsInFlight;
+        private bool _finalReading;
+        private bool _failed;
+        private TaskCompletionSource<bool> _changed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>Each bounded range's estimate of the rows it has still to read itself (guarded by _gate).</summary>
-        private double[] _boundedLeft = new double[0];
-
-        /// <param name="readPage">Reads one page (up to 500 rows) of the given filter: one request.</param>
+        /// <param name="readPage">Reads one page (up to 500 rows, lowest ids first) of the given filter: one request.</param>
         public WholeTableReader(string entity, IReadOnlyList<JObject> conditions, Func<JArray, Task<IReadOnlyList<AutotaskRecord>>> readPage)
         {
             _entity = entity;
@@ -51,184 +64,283 @@ namespace PsaMapping.Engine.Autotask
 
         /// <summary>
         /// The rest of the table after <paramref name="first"/> (its first page, lowest ids first), given that
-        /// the count said <paramref name="total"/> rows, read as <paramref name="parallelism"/> ranges at most.
+        /// the count said <paramref name="total"/> rows, with up to <paramref name="parallelism"/> pages in flight.
         /// </summary>
         public async Task<IReadOnlyList<AutotaskRecord>> ReadRestAsync(IReadOnlyList<AutotaskRecord> first, long total, int parallelism,
             CancellationToken cancellationToken)
         {
-            var rows = new List<AutotaskRecord>(first);
-            if (first.Count < PageSize) return rows;
+            if (first.Count < PageSize) return first;
 
             long firstId = first.Min(RowId), lastId = first.Max(RowId);
             _rowsRead = first.Count;
+            _total = total;
             long remaining = Math.Max(0, total - first.Count);
             int pagesLeft = (int)((remaining + PageSize - 1) / PageSize);
-            int ranges = Math.Max(1, Math.Min(parallelism, pagesLeft));
+            // A range of a single page would have to be read on a guess of its size, and a wrong guess costs a
+            // partly filled page: every range starts with two pages at least.
+            int workers = Math.Max(1, Math.Min(parallelism, pagesLeft / 2));
 
-            // Ids are assigned in order, so the rest of the table spans about as many ids per row as the first
-            // page did. Each bounded range is sized to whole pages; the open range gets what is left, and the
-            // pool's leftovers on top, which is why it is planned a page shorter when it can be.
+            // Ids are assigned in order, so the rest of the table probably spans about as many ids per row as
+            // the first page did: ranges of whole pages each, the open top range a little shorter, since it
+            // also reads the leftovers.
             double idsPerRow = IdsPerRow(firstId, lastId, first.Count);
-            int pagesPerBounded = ranges == 1 ? 0 : (pagesLeft + ranges - 1) / ranges;
-            long width = (long)Math.Ceiling(pagesPerBounded * PageSize * idsPerRow);
-            _boundedActive = ranges - 1;
-            _boundedLeft = new double[ranges - 1];
-            if (_boundedActive == 0) _boundedDone.TrySetResult(true);
-
-            var readers = new List<Task<List<AutotaskRecord>>>();
-            for (int i = 0; i < ranges - 1; i++)
+            int pagesPerRange = (pagesLeft + workers - 1) / workers;
+            long width = (long)Math.Ceiling(pagesPerRange * PageSize * idsPerRow);
+            for (int i = 0; i < workers; i++)
             {
                 long low = lastId + i * width;
-                _boundedLeft[i] = width / idsPerRow;
-                readers.Add(ReadBoundedAsync(i, new Interval(low, low + width), idsPerRow, cancellationToken));
+                _ranges.Add(new Range(low, i == workers - 1 ? long.MaxValue : low + width, idsPerRow));
             }
 
-            readers.Add(ReadOpenAsync(lastId + (ranges - 1) * width, total, cancellationToken));
-            foreach (List<AutotaskRecord> part in await Task.WhenAll(readers).ConfigureAwait(false)) rows.AddRange(part);
+            List<Range> start = _ranges.ToList();
+            var parts = await Task.WhenAll(start.Select(range => WorkAsync(range, cancellationToken))).ConfigureAwait(false);
+
+            // A split made while the victim's page was in flight can, if the ids were far denser than they
+            // looked, have that page reach into the thief's part: keep each row once.
+            var seen = new HashSet<long>();
+            var rows = new List<AutotaskRecord>(first.Count + parts.Sum(p => p.Count));
+            foreach (AutotaskRecord row in first.Concat(parts.SelectMany(p => p)))
+                if (seen.Add(RowId(row))) rows.Add(row);
             return rows;
         }
 
-        /// <summary>Reads whole pages of one bounded range; what is left under a page goes to the pool.</summary>
-        private async Task<List<AutotaskRecord>> ReadBoundedAsync(int index, Interval range, double idsPerRow, CancellationToken cancellationToken)
+        private async Task<List<AutotaskRecord>> WorkAsync(Range? mine, CancellationToken cancellationToken)
         {
             var rows = new List<AutotaskRecord>();
-            try
+            while (true)
             {
-                while (true)
+                cancellationToken.ThrowIfCancellationRequested();
+                List<Range>? intervals = null;
+                bool final = false;
+                double shareRows = 0;
+                Task? changed = null;
+                lock (_gate)
                 {
-                    if ((range.High - range.Low) / idsPerRow < LeftoverPages * PageSize)
+                    if (_failed) return rows; // another worker's request failed: its error is the answer
+                    while (intervals == null && changed == null)
                     {
-                        lock (_gate)
+                        if (mine == null)
                         {
-                            _leftovers.Add(range);
-                            _boundedLeft[index] = 0;
-                        }
-                        break;
-                    }
+                            mine = Split();
+                            if (mine == null)
+                            {
+                                // No range worth splitting: read leftovers that surely fill a page, or, once every
+                                // range and share is done, the last of them (the one page allowed to come back
+                                // partly filled); else wait for one of those to change.
+                                intervals = TakeShare();
+                                if (intervals != null)
+                                {
+                                    shareRows = intervals.Sum(EstimatedRows);
+                                    _sharesReading++;
+                                    _shareRowsInFlight += shareRows;
+                                }
+                                else if (_ranges.Count > 0 || _sharesReading > 0 || _finalReading) changed = _changed.Task;
+                                else if (_leftovers.Count == 0) return rows;
+                                else
+                                {
+                                    intervals = TakeLeftovers();
+                                    _finalReading = final = true;
+                                }
 
-                    IReadOnlyList<AutotaskRecord> page = await _readPage(Where(new[] { range })).ConfigureAwait(false);
-                    rows.AddRange(page);
-                    if (page.Count < PageSize)
-                    {
-                        // The estimate was off: the range ended inside this page.
-                        lock (_gate)
+                                break;
+                            }
+                        }
+
+                        if (EstimatedRows(mine) < LeftoverPages * PageSize)
                         {
-                            _rowsRead += page.Count;
-                            _boundedLeft[index] = 0;
+                            // Too little to fill a page surely: to the pool, and look for other work.
+                            _ranges.Remove(mine);
+                            _leftovers.Add(mine);
+                            mine = null;
+                            Signal();
+                            continue;
                         }
-                        break;
-                    }
 
-                    long pageFirst = page.Min(RowId), pageLast = page.Max(RowId);
-                    idsPerRow = IdsPerRow(pageFirst, pageLast, page.Count);
-                    range = new Interval(pageLast, range.High);
+                        // The open range takes the leftovers along: they fill its pages rather than need their own.
+                        intervals = mine.IsOpen ? TakeLeftovers() : new List<Range>();
+                        intervals.Add(mine);
+                    }
+                }
+
+                if (changed != null)
+                {
+                    await changed.ConfigureAwait(false);
+                    continue;
+                }
+
+                IReadOnlyList<AutotaskRecord> page;
+                try
+                {
+                    page = await _readPage(Where(intervals!)).ConfigureAwait(false);
+                }
+                catch
+                {
                     lock (_gate)
                     {
-                        _rowsRead += page.Count;
-                        _boundedLeft[index] = (range.High - range.Low) / idsPerRow;
+                        _failed = true;
+                        Signal();
+                    }
+
+                    throw;
+                }
+
+                rows.AddRange(page);
+                lock (_gate)
+                {
+                    _rowsRead += page.Count;
+                    if (shareRows > 0)
+                    {
+                        _sharesReading--;
+                        _shareRowsInFlight -= shareRows;
+                    }
+                    if (final) _finalReading = false;
+                    Signal();
+                    if (page.Count < PageSize)
+                    {
+                        // Everything these intervals hold has been read.
+                        if (mine != null) _ranges.Remove(mine);
+                        mine = null;
+                        continue;
+                    }
+
+                    // Rows come lowest id first, so every row up to the page's last id is read: what is beyond it
+                    // stays to be read.
+                    long last = page.Max(RowId);
+                    foreach (Range interval in intervals!)
+                    {
+                        if (interval == mine) continue;
+                        if (interval.High > last) _leftovers.Add(new Range(Math.Max(interval.Low, last), interval.High, interval.IdsPerRow));
+                    }
+
+                    if (mine != null)
+                    {
+                        if (last >= mine.High)
+                        {
+                            _ranges.Remove(mine);
+                            mine = null;
+                        }
+                        else
+                        {
+                            // The page's own ids say how dense the range is now, better than the first page did.
+                            var own = page.Select(RowId).Where(id => id > mine.Low && id <= mine.High).ToList();
+                            if (own.Count > PageSize / 2)
+                            {
+                                mine.IdsPerRow = IdsPerRow(own.Min(), own.Max(), own.Count);
+                                mine.Measured = true;
+                            }
+
+                            mine.Low = Math.Max(mine.Low, last);
+                        }
                     }
                 }
             }
-            finally
-            {
-                lock (_gate) _boundedLeft[index] = 0;
-                if (Interlocked.Decrement(ref _boundedActive) == 0) _boundedDone.TrySetResult(true);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            return rows;
         }
 
         /// <summary>
-        /// Reads the open-ended last range together with the pool's leftovers, a full page at a time. The
-        /// page that may come back partly filled waits until the bounded ranges are done, so that it holds
-        /// every leftover and is the only such page.
+        /// Bounded leftovers, lowest first, that together surely fill a page; null when the pool does not hold
+        /// that much. Several workers can each read a share at once.
         /// </summary>
-        private async Task<List<AutotaskRecord>> ReadOpenAsync(long after, long total, CancellationToken cancellationToken)
+        private List<Range>? TakeShare()
         {
-            var rows = new List<AutotaskRecord>();
-            Interval? own = new Interval(after, long.MaxValue);
-            while (true)
+            var share = new List<Range>();
+            double rows = 0;
+            foreach (Range leftover in _leftovers.Where(r => !r.IsOpen).OrderBy(r => r.Low))
             {
-                // What this range and the pool still hold: the count, less what was read, less what the
-                // bounded ranges still expect to read themselves.
-                bool othersDone = _boundedDone.Task.IsCompleted;
-                double ownAndPool;
-                lock (_gate) ownAndPool = total - _rowsRead - _boundedLeft.Sum();
-                if (!othersDone && (own == null || ownAndPool < LeftoverPages * PageSize))
-                {
-                    await _boundedDone.Task.ConfigureAwait(false);
-                    othersDone = true;
-                }
-
-                List<Interval> intervals;
-                lock (_gate)
-                {
-                    intervals = _leftovers.OrderBy(i => i.Low).ToList();
-                    _leftovers.Clear();
-                }
-
-                if (own.HasValue) intervals.Add(own.Value);
-                if (intervals.Count == 0)
-                {
-                    if (othersDone) break;
-                    await _boundedDone.Task.ConfigureAwait(false);
-                    continue;
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                IReadOnlyList<AutotaskRecord> page = await _readPage(Where(intervals)).ConfigureAwait(false);
-                rows.AddRange(page);
-                lock (_gate) _rowsRead += page.Count;
-
-                if (page.Count < PageSize)
-                {
-                    // Everything these intervals hold has been read.
-                    own = null;
-                    if (othersDone) break;
-                    continue;
-                }
-
-                // Rows come lowest id first, so every row up to the page's last id is read: keep only the parts beyond it.
-                long pageLast = page.Max(RowId);
-                var rest = intervals.Where(i => i.High > pageLast).Select(i => new Interval(Math.Max(i.Low, pageLast), i.High)).ToList();
-                own = rest.Any(i => i.High == long.MaxValue) ? rest.First(i => i.High == long.MaxValue) : (Interval?)null;
-                // A full page does not say whether rows follow, even when the count says they are all read: rows
-                // may have been added since. Only a partly filled page ends the read.
-                lock (_gate) _leftovers.AddRange(rest.Where(i => i.High != long.MaxValue));
+                share.Add(leftover);
+                rows += EstimatedRows(leftover);
+                if (rows >= LeftoverPages * PageSize) break;
             }
 
-            return rows;
+            if (rows < LeftoverPages * PageSize) return null;
+            foreach (Range taken in share) _leftovers.Remove(taken);
+            return share;
         }
 
-        private JArray Where(IReadOnlyList<Interval> intervals)
+        /// <summary>Wakes the idle workers: the ranges or the pool changed.</summary>
+        private void Signal()
         {
-            IEnumerable<JObject> bounds = intervals.Select(Bounds);
-            JObject idCondition = intervals.Count == 1 ? Bounds(intervals[0]) : Filter.Or(bounds);
+            TaskCompletionSource<bool> previous = _changed;
+            _changed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            previous.TrySetResult(true);
+        }
+
+        /// <summary>
+        /// The upper part of the range with the most left, for a worker that has none; null when no range has
+        /// enough left to be worth it. The victim keeps at least the page it is reading and the next. Only a
+        /// range that has read a page of its own is split: the first page's density may be far off, and a
+        /// split made on it could cut off an empty part, costing a request that returns nothing.
+        /// </summary>
+        private Range? Split()
+        {
+            Range? victim = _ranges.Where(r => r.Measured).OrderByDescending(EstimatedRows).FirstOrDefault();
+            if (victim == null) return null;
+            double pages = EstimatedRows(victim) / PageSize;
+            if (pages < SplitPages) return null;
+
+            double keep = Math.Max(2, Math.Ceiling(pages / 2));
+            long at = victim.Low + (long)Math.Ceiling(keep * PageSize * victim.IdsPerRow);
+            if (at >= victim.High) return null;
+            var taken = new Range(at, victim.High, victim.IdsPerRow) { Measured = true };
+            victim.High = at;
+            _ranges.Add(taken);
+            return taken;
+        }
+
+        /// <summary>
+        /// Rows a range still holds: a bounded one by its width and density, the open one by the count less
+        /// everything read or expected elsewhere.
+        /// </summary>
+        private double EstimatedRows(Range range)
+        {
+            if (!range.IsOpen) return (range.High - range.Low) / range.IdsPerRow;
+            double elsewhere = _ranges.Where(r => !r.IsOpen).Sum(r => (r.High - r.Low) / r.IdsPerRow)
+                               + _leftovers.Where(r => !r.IsOpen).Sum(r => (r.High - r.Low) / r.IdsPerRow)
+                               + _shareRowsInFlight;
+            return Math.Max(0, _total - _rowsRead - elsewhere);
+        }
+
+        private List<Range> TakeLeftovers()
+        {
+            var taken = _leftovers.OrderBy(r => r.Low).ToList();
+            _leftovers.Clear();
+            return taken;
+        }
+
+        private JArray Where(IReadOnlyList<Range> intervals)
+        {
+            JObject idCondition = intervals.Count == 1 ? Bounds(intervals[0]) : Filter.Or(intervals.Select(Bounds));
             return Filter.Of(_conditions.Append(idCondition).ToArray());
         }
 
-        private static JObject Bounds(Interval interval) =>
-            interval.High == long.MaxValue
-                ? Filter.Condition("gt", "id", interval.Low)
-                : Filter.And(new[] { Filter.Condition("gt", "id", interval.Low), Filter.Condition("lte", "id", interval.High) });
+        private static JObject Bounds(Range range) =>
+            range.IsOpen
+                ? Filter.Condition("gt", "id", range.Low)
+                : Filter.And(new[] { Filter.Condition("gt", "id", range.Low), Filter.Condition("lte", "id", range.High) });
 
         private static double IdsPerRow(long firstId, long lastId, int rows) => Math.Max(1.0, (lastId - firstId) / (double)Math.Max(1, rows - 1));
 
         private long RowId(AutotaskRecord row) => AutotaskRow.Required<long>(row, "id", _entity);
 
         /// <summary>Ids after <see cref="Low"/> up to and including <see cref="High"/> (long.MaxValue: no upper end).</summary>
-        private readonly struct Interval
+        private sealed class Range
         {
-            public Interval(long low, long high)
+            public Range(long low, long high, double idsPerRow)
             {
                 Low = low;
                 High = high;
+                IdsPerRow = idsPerRow;
             }
 
-            public long Low { get; }
+            public long Low { get; set; }
 
-            public long High { get; }
+            public long High { get; set; }
+
+            public double IdsPerRow { get; set; }
+
+            /// <summary>Whether <see cref="IdsPerRow"/> comes from this range's own rows rather than the first page.</summary>
+            public bool Measured { get; set; }
+
+            public bool IsOpen => High == long.MaxValue;
         }
     }
 }
