@@ -235,9 +235,11 @@ internal sealed class Timeline(HttpMessageHandler inner) : DelegatingHandler(inn
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         double started = Start.Elapsed.TotalMilliseconds;
+        string body = request.Content == null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
         double ended = Start.Elapsed.TotalMilliseconds;
-        lock (Lines) Lines.Add($"{started,7:0} {ended,7:0}  {request.Method} {request.RequestUri!.AbsolutePath}");
+        string filter = body.Contains("\"id\"") ? " " + System.Text.RegularExpressions.Regex.Replace(body[body.IndexOf("\"filter\"", StringComparison.Ordinal)..], "\"(op|field|items)\":|\"value\":", "") : "";
+        lock (Lines) Lines.Add($"{started,7:0} {ended,7:0}  {request.Method} {request.RequestUri!.AbsolutePath}{filter}");
         return response;
     }
 }

@@ -99,18 +99,20 @@ public sealed class SuggestionTests : StoreSessionTests
 
         int tenantPages = (Server.Tenants.Count + 99) / 100;
         int companyPages = (Server.Companies.Count + 499) / 500;
-        int contractPages = (Server.Contracts.Count(c => c.Status == AutotaskCodes.ContractStatus.Active) + 499) / 500;
+        int activeContracts = Server.Contracts.Count(c => c.Status == AutotaskCodes.ContractStatus.Active);
+        int contractPages = (activeContracts + 499) / 500;
         long minimum = 2 + tenantPages + 1 + 2 + companyPages + contractPages;
-        // Reading a table of more than one page three pages at a time costs one count and at most one
-        // partial page per extra range.
-        long allowance = (companyPages > 1 ? 3 : 0) + (contractPages > 1 ? 3 : 0);
+        // Each Autotask list costs a count beside its first page, and every page is full but the last; a list
+        // of exactly a whole number of pages needs one more, empty page to show its end.
+        long expected = 2 + tenantPages + 1 + 2 + (1 + Server.Companies.Count / 500 + 1) + (1 + activeContracts / 500 + 1);
         _output.WriteLine($"requests {Server.Counters.TotalRequests}, minimum {minimum}: " + string.Join(", ", Server.Counters.RequestsByEndpoint.Select(p => $"{p.Key} {p.Value}")));
 
         Assert.Equal(1, Server.Counters.Requests(SandboxEndpoints.SophosToken));
         Assert.Equal(1, Server.Counters.Requests(SandboxEndpoints.SophosWhoAmI));
         Assert.Equal(tenantPages, Server.Counters.Requests(SandboxEndpoints.SophosTenants));
         Assert.Equal(1, Server.Counters.Requests(SandboxEndpoints.AutotaskZone));
-        Assert.InRange(Server.Counters.TotalRequests, minimum, minimum + allowance);
+        // One more is allowed: a page whose ids are spread unlike the one before it can come back partly filled.
+        Assert.InRange(Server.Counters.TotalRequests, expected, expected + 1);
         Assert.Equal(0, Server.Counters.TotalThreadLimitViolations);
     }
 }

@@ -31,9 +31,12 @@ namespace PsaMapping.Engine.Autotask
 
         /// <summary>
         /// A range whose rest looks smaller than this many pages goes to the pool rather than risk a partly
-        /// filled page: an estimate from one page's ids can be a little off.
+        /// filled page: an estimate from one page's ids can be a little off. Ids left by ordinary deletions
+        /// vary by a few percent from one page to the next (2.6 % for one standard deviation in the sandbox,
+        /// where one id in eight is followed by a gap); a smaller margin leaves smaller leftovers, which are
+        /// read one page after another at the end.
         /// </summary>
-        private const double LeftoverPages = 1.1;
+        private const double LeftoverPages = 1.04;
 
         /// <summary>A range is split only when it has at least this many pages left: fewer are not worth a leftover.</summary>
         private const double SplitPages = 3;
@@ -81,10 +84,10 @@ namespace PsaMapping.Engine.Autotask
             int workers = Math.Max(1, Math.Min(parallelism, pagesLeft / 2));
 
             // Ids are assigned in order, so the rest of the table probably spans about as many ids per row as
-            // the first page did: ranges of whole pages each, the open top range a little shorter, since it
-            // also reads the leftovers.
+            // the first page did: ranges of whole pages each, and what does not divide evenly to the open top
+            // range, which should still be reading when the others leave their leftovers, to take them along.
             double idsPerRow = IdsPerRow(firstId, lastId, first.Count);
-            int pagesPerRange = (pagesLeft + workers - 1) / workers;
+            int pagesPerRange = pagesLeft / workers;
             long width = (long)Math.Ceiling(pagesPerRange * PageSize * idsPerRow);
             for (int i = 0; i < workers; i++)
             {
@@ -146,7 +149,8 @@ namespace PsaMapping.Engine.Autotask
                             }
                         }
 
-                        if (EstimatedRows(mine) < LeftoverPages * PageSize)
+                        // The open range counts the pool too: leftovers fill its pages as well as its own rows do.
+                        if (EstimatedRows(mine) + (mine.IsOpen ? PooledRows() : 0) < LeftoverPages * PageSize)
                         {
                             // Too little to fill a page surely: to the pool, and look for other work.
                             _ranges.Remove(mine);
@@ -298,6 +302,8 @@ namespace PsaMapping.Engine.Autotask
                                + _shareRowsInFlight;
             return Math.Max(0, _total - _rowsRead - elsewhere);
         }
+
+        private double PooledRows() => _leftovers.Where(r => !r.IsOpen).Sum(EstimatedRows);
 
         private List<Range> TakeLeftovers()
         {
