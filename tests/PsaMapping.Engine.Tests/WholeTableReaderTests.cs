@@ -84,6 +84,21 @@ public sealed class WholeTableReaderTests
         Assert.Equal(1, table.MaxInFlight);
     }
 
+    [Theory]
+    [InlineData(1_500, 1)]
+    [InlineData(1_501, 0)]
+    [InlineData(1_499, 0)]
+    public async Task A_table_that_fills_its_last_page_exactly_ends_with_a_count_beside_that_page(int rows, int recounts)
+    {
+        var table = new FakeTable(Ids("contiguous", rows, seed: 1));
+
+        (IReadOnlyList<AutotaskRecord> read, int requests) = await table.ReadAllAsync(parallelism: 3);
+
+        Assert.Equal(table.Ids, read.Select(Id).OrderBy(id => id));
+        Assert.Equal(rows / PageSize + 1, requests); // the empty page it replaces would have cost the same
+        Assert.Equal(recounts, table.Recounts);
+    }
+
     [Fact]
     public async Task Other_conditions_are_kept_on_every_page()
     {
@@ -128,6 +143,9 @@ public sealed class WholeTableReaderTests
     private sealed class FakeTable(List<long> ids, Func<long, bool>? keep = null)
     {
         private int _inFlight;
+        private int _recounts;
+
+        public int Recounts => _recounts;
 
         public List<long> Ids { get; } = ids;
 
@@ -137,7 +155,7 @@ public sealed class WholeTableReaderTests
         {
             var selected = Ids.Where(keep ?? (_ => true)).ToList();
             var conditions = keep == null ? Array.Empty<JObject>() : new[] { Filter.Eq("parity", "even") };
-            int pages = 1;
+            int pages = 1; // requests, counting the first page (the count sent beside it is not counted here)
             var first = selected.Take(PageSize).Select(Row).ToList();
             var reader = new WholeTableReader("Companies", conditions, async filter =>
             {
@@ -155,6 +173,15 @@ public sealed class WholeTableReaderTests
                 {
                     Interlocked.Decrement(ref _inFlight);
                 }
+            }, async () =>
+            {
+                Interlocked.Increment(ref pages);
+                Interlocked.Increment(ref _recounts);
+                int now = Interlocked.Increment(ref _inFlight);
+                lock (this) MaxInFlight = Math.Max(MaxInFlight, now);
+                await Task.Delay(2);
+                Interlocked.Decrement(ref _inFlight);
+                return selected.Count;
             });
 
             var rows = await reader.ReadRestAsync(first, selected.Count + countError, parallelism, CancellationToken.None);

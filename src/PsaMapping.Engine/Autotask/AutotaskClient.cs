@@ -185,7 +185,8 @@ namespace PsaMapping.Engine.Autotask
             await Task.WhenAll(firstPage, total).ConfigureAwait(false);
 
             var reader = new WholeTableReader(entity, conditions,
-                filter => QueryAsync(entity, filter, includeFields, cancellationToken, firstPageOnly: true));
+                filter => QueryAsync(entity, filter, includeFields, cancellationToken, firstPageOnly: true),
+                () => CountAsync(entity, where, cancellationToken));
             return await reader.ReadRestAsync(firstPage.Result, total.Result, parallelism, cancellationToken).ConfigureAwait(false);
         }
 

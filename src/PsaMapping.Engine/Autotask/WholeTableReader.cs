@@ -42,6 +42,7 @@ namespace PsaMapping.Engine.Autotask
         private const double SplitPages = 3;
 
         private readonly Func<JArray, Task<IReadOnlyList<AutotaskRecord>>> _readPage;
+        private readonly Func<Task<long>> _count;
         private readonly IReadOnlyList<JObject> _conditions;
         private readonly string _entity;
 
@@ -58,11 +59,14 @@ namespace PsaMapping.Engine.Autotask
         private TaskCompletionSource<bool> _changed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <param name="readPage">Reads one page (up to 500 rows, lowest ids first) of the given filter: one request.</param>
-        public WholeTableReader(string entity, IReadOnlyList<JObject> conditions, Func<JArray, Task<IReadOnlyList<AutotaskRecord>>> readPage)
+        /// <param name="count">Counts the rows the conditions select again: one request.</param>
+        public WholeTableReader(string entity, IReadOnlyList<JObject> conditions, Func<JArray, Task<IReadOnlyList<AutotaskRecord>>> readPage,
+            Func<Task<long>> count)
         {
             _entity = entity;
             _conditions = conditions;
             _readPage = readPage;
+            _count = count;
         }
 
         /// <summary>
@@ -87,7 +91,7 @@ namespace PsaMapping.Engine.Autotask
             // the first page did: ranges of whole pages each, and what does not divide evenly to the open top
             // range, which should still be reading when the others leave their leftovers, to take them along.
             double idsPerRow = IdsPerRow(firstId, lastId, first.Count);
-            int pagesPerRange = pagesLeft / workers;
+            int pagesPerRange = (pagesLeft + workers - 1) / workers;
             long width = (long)Math.Ceiling(pagesPerRange * PageSize * idsPerRow);
             for (int i = 0; i < workers; i++)
             {
@@ -114,7 +118,7 @@ namespace PsaMapping.Engine.Autotask
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 List<Range>? intervals = null;
-                bool final = false;
+                bool final = false, wantRecount = false;
                 double shareRows = 0;
                 Task? changed = null;
                 lock (_gate)
@@ -143,6 +147,11 @@ namespace PsaMapping.Engine.Autotask
                                 {
                                     intervals = TakeLeftovers();
                                     _finalReading = final = true;
+
+                                    // A table that fills its last page exactly needs one request more to show
+                                    // its end: a page that comes back empty, after this one. A second count,
+                                    // beside this page, tells the same in the same round trip.
+                                    wantRecount = _total - _rowsRead == PageSize;
                                 }
 
                                 break;
@@ -173,12 +182,16 @@ namespace PsaMapping.Engine.Autotask
                 }
 
                 IReadOnlyList<AutotaskRecord> page;
+                long? recounted = null;
+                Task<long>? recount = wantRecount ? _count() : null;
                 try
                 {
                     page = await _readPage(Where(intervals!)).ConfigureAwait(false);
+                    if (recount != null) recounted = await recount.ConfigureAwait(false);
                 }
                 catch
                 {
+                    _ = recount?.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
                     lock (_gate)
                     {
                         _failed = true;
@@ -192,6 +205,17 @@ namespace PsaMapping.Engine.Autotask
                 lock (_gate)
                 {
                     _rowsRead += page.Count;
+                    if (recounted == _total && _rowsRead == _total && page.Count == PageSize)
+                    {
+                        // Every row the count knows of is read, and the count has not changed: that was the end.
+                        _finalReading = false;
+                        _leftovers.Clear();
+                        Signal();
+                        return rows;
+                    }
+
+                    if (recounted > _total) _total = recounted.Value; // rows were added meanwhile: read on
+
                     if (shareRows > 0)
                     {
                         _sharesReading--;
