@@ -88,8 +88,8 @@ namespace PsaMapping.Engine.Autotask
             int workers = Math.Max(1, Math.Min(parallelism, pagesLeft / 2));
 
             // Ids are assigned in order, so the rest of the table probably spans about as many ids per row as
-            // the first page did: ranges of whole pages each, and what does not divide evenly to the open top
-            // range, which should still be reading when the others leave their leftovers, to take them along.
+            // the first page did: ranges of whole pages each, rounded up, so that the open top range, which
+            // also reads the others' leftovers, has no more of its own than they have.
             double idsPerRow = IdsPerRow(firstId, lastId, first.Count);
             int pagesPerRange = (pagesLeft + workers - 1) / workers;
             long width = (long)Math.Ceiling(pagesPerRange * PageSize * idsPerRow);
