@@ -169,8 +169,9 @@ namespace PsaMapping.Engine.Autotask
                             continue;
                         }
 
-                        // The open range takes the leftovers along: they fill its pages rather than need their own.
-                        intervals = mine.IsOpen ? TakeLeftovers() : new List<Range>();
+                        // Every range takes the leftovers along: they fill its pages rather than need their own, and
+                        // read while the other ranges are still busy, they do not pile up for the end.
+                        intervals = TakeLeftovers();
                         intervals.Add(mine);
                     }
                 }
