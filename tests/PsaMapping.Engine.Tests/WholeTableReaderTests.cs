@@ -99,6 +99,32 @@ public sealed class WholeTableReaderTests
         Assert.Equal(recounts, table.Recounts);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    [InlineData(20)]
+    public async Task A_failed_request_ends_the_read_with_its_error_and_no_worker_is_left_waiting(int failAt)
+    {
+        var table = new FakeTable(Ids("small gaps", 12_000, seed: 6)) { FailAtRequest = failAt };
+
+        Task read = table.ReadAllAsync(parallelism: 3);
+
+        Assert.Same(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(20))), read);
+        Assert.Same(FakeTable.Failure, await Assert.ThrowsAsync<PsaMappingException>(() => read));
+    }
+
+    [Fact]
+    public async Task Cancelling_ends_the_read_and_no_worker_is_left_waiting()
+    {
+        var table = new FakeTable(Ids("small gaps", 20_000, seed: 8));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(30));
+
+        Task read = table.ReadAllAsync(parallelism: 3, cancellationToken: cancel.Token);
+
+        Assert.Same(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(20))), read);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+    }
+
     [Fact]
     public async Task Other_conditions_are_kept_on_every_page()
     {
@@ -151,7 +177,13 @@ public sealed class WholeTableReaderTests
 
         public int MaxInFlight { get; private set; }
 
-        public async Task<(IReadOnlyList<AutotaskRecord> Rows, int Pages)> ReadAllAsync(int parallelism, int countError = 0)
+        /// <summary>When set, the page request with this number (the first page being 1) fails with <see cref="Failure"/>.</summary>
+        public int FailAtRequest { get; init; }
+
+        public static readonly Exception Failure = new PsaMappingException("AutotaskUnavailable", PsaErrorKind.Unavailable, "planted");
+
+        public async Task<(IReadOnlyList<AutotaskRecord> Rows, int Pages)> ReadAllAsync(int parallelism, int countError = 0,
+            CancellationToken cancellationToken = default)
         {
             var selected = Ids.Where(keep ?? (_ => true)).ToList();
             var conditions = keep == null ? Array.Empty<JObject>() : new[] { Filter.Eq("parity", "even") };
@@ -159,7 +191,8 @@ public sealed class WholeTableReaderTests
             var first = selected.Take(PageSize).Select(Row).ToList();
             var reader = new WholeTableReader("Companies", conditions, async filter =>
             {
-                Interlocked.Increment(ref pages);
+                if (Interlocked.Increment(ref pages) == FailAtRequest) throw Failure;
+                cancellationToken.ThrowIfCancellationRequested();
                 int now = Interlocked.Increment(ref _inFlight);
                 lock (this) MaxInFlight = Math.Max(MaxInFlight, now);
                 await Task.Delay(2);
@@ -184,7 +217,7 @@ public sealed class WholeTableReaderTests
                 return selected.Count;
             });
 
-            var rows = await reader.ReadRestAsync(first, selected.Count + countError, parallelism, CancellationToken.None);
+            var rows = await reader.ReadRestAsync(first, selected.Count + countError, parallelism, cancellationToken);
             return (rows, pages);
         }
 
