@@ -322,9 +322,7 @@ namespace PsaMapping.Engine.Autotask
         private double EstimatedRows(Range range)
         {
             if (!range.IsOpen) return (range.High - range.Low) / range.IdsPerRow;
-            double elsewhere = _ranges.Where(r => !r.IsOpen).Sum(r => (r.High - r.Low) / r.IdsPerRow)
-                               + _leftovers.Where(r => !r.IsOpen).Sum(r => (r.High - r.Low) / r.IdsPerRow)
-                               + _shareRowsInFlight;
+            double elsewhere = _ranges.Concat(_leftovers).Where(r => !r.IsOpen).Sum(EstimatedRows) + _shareRowsInFlight;
             return Math.Max(0, _total - _rowsRead - elsewhere);
         }
 
