@@ -99,6 +99,39 @@ public sealed class AutotaskClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_whole_table_is_converted_page_by_page_while_later_pages_are_on_their_way()
+    {
+        using AutotaskClient client = Client();
+        await client.ConnectAsync(CancellationToken.None);
+        _server.Faults.LatencyMs = 30; // 1,600 rows: the last pages come rounds after the first
+        long before = Requests("Companies");
+        long requestsAtFirstConversion = -1;
+
+        var names = await client.QueryAllAsync("Companies", Array.Empty<JObject>(), new[] { "id", "companyName" }, 3, row =>
+        {
+            Interlocked.CompareExchange(ref requestsAtFirstConversion, Requests("Companies") - before, -1);
+            return ((long)row["id"]!, (string?)row["companyName"]);
+        }, CancellationToken.None);
+
+        Assert.Equal(_server.Companies.OrderBy(c => c.Id).Select(c => (c.Id, (string?)c.CompanyName)), names);
+        Assert.InRange(requestsAtFirstConversion, 1, Requests("Companies") - before - 1);
+    }
+
+    [Fact]
+    public async Task A_row_that_cannot_be_converted_fails_the_whole_read_with_its_error()
+    {
+        using AutotaskClient client = Client();
+        await client.ConnectAsync(CancellationToken.None);
+        long unusable = _server.Companies.OrderBy(c => c.Id).ElementAt(1234).Id;
+        var planted = new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse, "planted");
+
+        var error = await Assert.ThrowsAsync<PsaMappingException>(() => client.QueryAllAsync("Companies", Array.Empty<JObject>(), new[] { "id" }, 3,
+            row => (long)row["id"]! == unusable ? throw planted : (long)row["id"]!, CancellationToken.None));
+
+        Assert.Same(planted, error);
+    }
+
+    [Fact]
     public async Task A_table_of_one_page_costs_the_page_and_the_count_sent_together()
     {
         using AutotaskClient client = Client();

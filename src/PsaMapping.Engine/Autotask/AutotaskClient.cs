@@ -174,20 +174,64 @@ namespace PsaMapping.Engine.Autotask
         /// the rest is read in id ranges side by side by <see cref="WholeTableReader"/>, which fills every
         /// page but the last. That costs the count over reading page after page.
         /// </summary>
-        public async Task<IReadOnlyList<AutotaskRecord>> QueryAllAsync(string entity, IReadOnlyList<JObject> conditions, IReadOnlyCollection<string> includeFields,
-            int parallelism, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<AutotaskRecord>> QueryAllAsync(string entity, IReadOnlyList<JObject> conditions, IReadOnlyCollection<string> includeFields,
+            int parallelism, CancellationToken cancellationToken) =>
+            QueryAllAsync(entity, conditions, includeFields, parallelism, row => row, cancellationToken);
+
+        /// <summary>
+        /// Every row, as <see cref="QueryAllAsync(string, IReadOnlyList{JObject}, IReadOnlyCollection{string}, int, CancellationToken)"/>,
+        /// each converted by <paramref name="convert"/>, in id order. Pages are converted as they arrive, beside
+        /// the requests for the next ones, so that converting a long list does not begin only after its last page.
+        /// </summary>
+        public async Task<IReadOnlyList<T>> QueryAllAsync<T>(string entity, IReadOnlyList<JObject> conditions, IReadOnlyCollection<string> includeFields,
+            int parallelism, Func<AutotaskRecord, T> convert, CancellationToken cancellationToken)
         {
             JArray where = Filter.Of(conditions.DefaultIfEmpty(Filter.All()).ToArray());
+            var converted = new Dictionary<long, T>(); // by id: a row read twice (see WholeTableReader) counts once
+            var conversions = new List<Task>();
+            void ConvertBeside(IReadOnlyList<AutotaskRecord> page)
+            {
+                Task conversion = Task.Run(() =>
+                {
+                    var items = page.Select(row => new KeyValuePair<long, T>(AutotaskRow.Required<long>(row, "id", entity), convert(row))).ToList();
+                    lock (converted)
+                        foreach (KeyValuePair<long, T> item in items) converted[item.Key] = item.Value;
+                });
+                lock (conversions) conversions.Add(conversion);
+            }
+
+            Task[] Started()
+            {
+                lock (conversions) return conversions.ToArray();
+            }
 
             // One round trip instead of two, for one request that a table of a single page did not need.
             Task<IReadOnlyList<AutotaskRecord>> firstPage = QueryAsync(entity, where, includeFields, cancellationToken, firstPageOnly: true);
             Task<long> total = CountAsync(entity, where, cancellationToken);
             await Task.WhenAll(firstPage, total).ConfigureAwait(false);
+            ConvertBeside(firstPage.Result);
 
             var reader = new WholeTableReader(entity, conditions,
-                filter => QueryAsync(entity, filter, includeFields, cancellationToken, firstPageOnly: true),
+                async filter =>
+                {
+                    IReadOnlyList<AutotaskRecord> page = await QueryAsync(entity, filter, includeFields, cancellationToken, firstPageOnly: true).ConfigureAwait(false);
+                    ConvertBeside(page);
+                    return page;
+                },
                 () => CountAsync(entity, where, cancellationToken));
-            return await reader.ReadRestAsync(firstPage.Result, total.Result, parallelism, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await reader.ReadRestAsync(firstPage.Result, total.Result, parallelism, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The read's error is the answer; conversions still running are left to finish, observed.
+                _ = Task.WhenAll(Started()).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                throw;
+            }
+
+            await Task.WhenAll(Started()).ConfigureAwait(false); // a row that cannot be converted fails the read with its error
+            return converted.OrderBy(pair => pair.Key).Select(pair => pair.Value).ToList();
         }
 
         /// <summary>How many rows <paramref name="filter"/> selects (one request).</summary>

@@ -77,8 +77,9 @@ namespace PsaMapping.Engine.Autotask
             {
                 if (_allCompanies == null)
                 {
-                    IReadOnlyList<AutotaskRecord> rows = await _client.QueryAllAsync("Companies", new JObject[0], CompanyFields, Parallelism, cancellationToken).ConfigureAwait(false);
-                    _allCompanies = await ToCompaniesAsync(rows, cancellationToken).ConfigureAwait(false);
+                    Picklist types = await CompanyTypesAsync(cancellationToken).ConfigureAwait(false);
+                    _allCompanies = await _client.QueryAllAsync("Companies", new JObject[0], CompanyFields, Parallelism, row => ToCompany(row, types),
+                        cancellationToken).ConfigureAwait(false);
                 }
 
                 return _allCompanies;
@@ -129,9 +130,8 @@ namespace PsaMapping.Engine.Autotask
         {
             IReadOnlyDictionary<string, Picklist> picklists = await _client.GetPicklistsAsync("Contracts", cancellationToken).ConfigureAwait(false);
             var active = new[] { Filter.In("status", ActiveStatusValues(picklists).Select(v => long.Parse(v, CultureInfo.InvariantCulture))) };
-            IReadOnlyList<AutotaskRecord> rows = await _client.QueryAllAsync("Contracts", active, ContractFields, Parallelism, cancellationToken).ConfigureAwait(false);
-            DateTime today = _time.GetUtcNow().UtcDateTime.Date;
-            return rows.Select(row => ToContract(row, picklists, today)).GroupBy(c => c.ContractId).Select(g => g.First()).OrderBy(c => c.ContractId).ToList();
+            var contracts = new ContractRows(picklists, _time.GetUtcNow().UtcDateTime.Date);
+            return await _client.QueryAllAsync("Contracts", active, ContractFields, Parallelism, contracts.ToContract, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The contracts with these ids, whatever their status (500 ids a request).</summary>
@@ -177,8 +177,8 @@ namespace PsaMapping.Engine.Autotask
             if (filter.Count == 0) filter.Add(Filter.All());
 
             IReadOnlyList<AutotaskRecord> rows = await _client.QueryAsync("Contracts", Filter.Of(filter.ToArray()), ContractFields, cancellationToken).ConfigureAwait(false);
-            DateTime today = _time.GetUtcNow().UtcDateTime.Date;
-            return rows.Select(row => ToContract(row, picklists, today)).OrderBy(c => c.ContractId).ToList();
+            var contracts = new ContractRows(picklists, _time.GetUtcNow().UtcDateTime.Date);
+            return rows.Select(contracts.ToContract).OrderBy(c => c.ContractId).ToList();
         }
 
         private static IReadOnlyList<string> ActiveStatusValues(IReadOnlyDictionary<string, Picklist> picklists)
@@ -187,29 +187,52 @@ namespace PsaMapping.Engine.Autotask
             return values.Count > 0 ? values : new[] { "1" };
         }
 
-        private AutotaskContract ToContract(AutotaskRecord row, IReadOnlyDictionary<string, Picklist> picklists, DateTime today)
-        {
-            long id = AutotaskRow.Required<long>(row, "id", "Contracts");
-            string status = Picklist.Of(picklists, "status").LabelOf(AutotaskRow.Value(row, "status")) ?? "";
-            string? type = Picklist.Of(picklists, "contractType").LabelOf(AutotaskRow.Value(row, "contractType"));
-            bool active = ActiveStatusValues(picklists).Contains(Convert.ToString(AutotaskRow.Value(row, "status"), CultureInfo.InvariantCulture) ?? "");
-            DateTime? end = Date(row, "endDate");
-            bool recurring = string.Equals(type, "Recurring Service", StringComparison.OrdinalIgnoreCase);
-            return new AutotaskContract(id, AutotaskRow.Text(row, "contractName") ?? "", AutotaskRow.Text(row, "contractNumber"),
-                AutotaskRow.Required<long>(row, "companyID", "Contracts"), null, type, status, Date(row, "startDate"), end,
-                active, active && end.HasValue && end.Value.Date < today, recurring);
-        }
-
         private async Task<IReadOnlyList<AutotaskCompany>> ToCompaniesAsync(IReadOnlyList<AutotaskRecord> rows, CancellationToken cancellationToken)
         {
-            Picklist types = Picklist.Of(await _client.GetPicklistsAsync("Companies", cancellationToken).ConfigureAwait(false), "companyType");
-            return rows.Select(row => new AutotaskCompany(
-                AutotaskRow.Required<long>(row, "id", "Companies"),
-                AutotaskRow.Text(row, "companyName") ?? "",
-                AutotaskRow.Text(row, "companyNumber"),
-                types.LabelOf(AutotaskRow.Value(row, "companyType")),
-                AutotaskRow.Optional<bool>(row, "isActive", "Companies") ?? true,
-                AutotaskRow.Optional<long>(row, "parentCompanyID", "Companies"))).ToList();
+            Picklist types = await CompanyTypesAsync(cancellationToken).ConfigureAwait(false);
+            return rows.Select(row => ToCompany(row, types)).ToList();
+        }
+
+        private async Task<Picklist> CompanyTypesAsync(CancellationToken cancellationToken) =>
+            Picklist.Of(await _client.GetPicklistsAsync("Companies", cancellationToken).ConfigureAwait(false), "companyType");
+
+        private static AutotaskCompany ToCompany(AutotaskRecord row, Picklist types) => new AutotaskCompany(
+            AutotaskRow.Required<long>(row, "id", "Companies"),
+            AutotaskRow.Text(row, "companyName") ?? "",
+            AutotaskRow.Text(row, "companyNumber"),
+            types.LabelOf(AutotaskRow.Value(row, "companyType")),
+            AutotaskRow.Optional<bool>(row, "isActive", "Companies") ?? true,
+            AutotaskRow.Optional<long>(row, "parentCompanyID", "Companies"));
+
+        /// <summary>Turns contract rows into contracts, with the picklists looked up once rather than per row.</summary>
+        private sealed class ContractRows
+        {
+            private readonly Picklist _status;
+            private readonly Picklist _types;
+            private readonly HashSet<string> _activeValues;
+            private readonly DateTime _today;
+
+            public ContractRows(IReadOnlyDictionary<string, Picklist> picklists, DateTime today)
+            {
+                _status = Picklist.Of(picklists, "status");
+                _types = Picklist.Of(picklists, "contractType");
+                _activeValues = new HashSet<string>(ActiveStatusValues(picklists), StringComparer.Ordinal);
+                _today = today;
+            }
+
+            public AutotaskContract ToContract(AutotaskRecord row)
+            {
+                long id = AutotaskRow.Required<long>(row, "id", "Contracts");
+                string? statusValue = AutotaskRow.Text(row, "status");
+                string status = _status.LabelOf(statusValue) ?? "";
+                string? type = _types.LabelOf(AutotaskRow.Value(row, "contractType"));
+                bool active = _activeValues.Contains(statusValue ?? "");
+                DateTime? end = Date(row, "endDate");
+                bool recurring = string.Equals(type, "Recurring Service", StringComparison.OrdinalIgnoreCase);
+                return new AutotaskContract(id, AutotaskRow.Text(row, "contractName") ?? "", AutotaskRow.Text(row, "contractNumber"),
+                    AutotaskRow.Required<long>(row, "companyID", "Contracts"), null, type, status, Date(row, "startDate"), end,
+                    active, active && end.HasValue && end.Value.Date < _today, recurring);
+            }
         }
 
         private static DateTime? Date(AutotaskRecord row, string field)
