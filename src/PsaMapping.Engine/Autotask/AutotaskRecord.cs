@@ -54,6 +54,7 @@ namespace PsaMapping.Engine.Autotask
 
         public override void WriteJson(JsonWriter writer, object? value, JsonSerializer serializer) => throw new NotSupportedException();
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         public override object ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer)
         {
             if (reader.TokenType != JsonToken.StartObject)

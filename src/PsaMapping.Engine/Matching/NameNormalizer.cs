@@ -61,6 +61,7 @@ namespace PsaMapping.Engine.Matching
         internal static bool IsApostrophe(char ch) =>
             ch == '\'' || ch == '\u2019' || ch == '\u2018' || ch == '\u02BC' || ch == '`' || ch == '\u00B4';
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         private static string NormalizeCore(string? name, bool germanTransliteration)
         {
             if (string.IsNullOrEmpty(name)) return "";

@@ -20,6 +20,7 @@ namespace PsaMapping.Engine.Suggestions
         [ThreadStatic] private static int[]? t_rows;
 
         /// <summary>The distance, or <paramref name="max"/> + 1 when it is more than <paramref name="max"/>.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         public static int Distance(string a, string b, int max)
         {
             int start = 0, endA = a.Length, endB = b.Length;

@@ -68,6 +68,7 @@ namespace PsaMapping.Engine.Suggestions
         private readonly MultiMap _byCompact;
         private readonly MultiMap _byAcronym;
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         public CompanyNameIndex(IEnumerable<IndexedCompany> companies)
         {
             if (companies == null) throw new ArgumentNullException(nameof(companies));
@@ -318,6 +319,7 @@ namespace PsaMapping.Engine.Suggestions
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         private void WalkSlots(NameForm plain, NameForm? german, int slots, Func<int, bool> walkCommon, Scratch scratch)
         {
             for (int s = 0; s < slots; s++)
@@ -346,6 +348,7 @@ namespace PsaMapping.Engine.Suggestions
             return Math.Max(x, y);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         private void Walk(string token, int id, int slot, bool walkCommon, Scratch scratch)
         {
             if (id >= 0 && (walkCommon || Df(id) <= _commonDf)) Credit(id, slot, _idf[id], scratch);
@@ -380,6 +383,7 @@ namespace PsaMapping.Engine.Suggestions
                 scratch.Add(_postings[p], slot, weight);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         private IReadOnlyList<CompanyMatch> Rank(ParsedName query, Scratch scratch, int count)
         {
             // Keep the CandidateCount best by weighted Dice in a small sorted array.

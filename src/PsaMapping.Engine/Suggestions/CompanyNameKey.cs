@@ -68,6 +68,7 @@ namespace PsaMapping.Engine.Suggestions
         }
 
         /// <summary>Everything the index keeps about one name.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         internal static ParsedName Parse(string? name)
         {
             string original = name ?? "";
@@ -104,6 +105,7 @@ namespace PsaMapping.Engine.Suggestions
             return legalWritten;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         private static NameForm BuildForm(string normalized, out string legalForm, out string legalWritten)
         {
             string[] words = NameNormalizer.Tokens(normalized);

@@ -78,6 +78,7 @@ namespace PsaMapping.Engine.Suggestions
         public const double TypoCostFloor = 0.05, TypoCostLetters = 0.5;
         public const double LegalMissingCost = 0.01, LegalPartialCost = 0.02, LegalWrittenDifferentlyCost = 0.04, LegalConflictCost = 0.12;
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         public static Similarity Compare(ParsedName query, ParsedName company, float[] idf, float unknownIdf)
         {
             if (query.IsEmpty || company.IsEmpty) return default;
@@ -121,6 +122,7 @@ namespace PsaMapping.Engine.Suggestions
             return new Similarity(Math.Max(0, best - cost), bestKind, bestDetail, bestOf, transliterated, legal);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         private static double CompareForms(NameForm q, NameForm c, float[] idf, float unknownIdf,
             out SimilarityKind kind, out int detail, out int of)
         {
@@ -220,6 +222,7 @@ namespace PsaMapping.Engine.Suggestions
         /// Σ credit·(w(q)+w(c)) over matched word pairs ÷ Σ all weights, each query word matched greedily with
         /// the best unused company word: equal 1, one typo apart (4+ letters) <see cref="FuzzyWordCredit"/>.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         private static double WeightedDice(NameForm q, NameForm c, float[] idf, float unknownIdf, out int matched)
         {
             matched = 0;
