@@ -178,11 +178,6 @@ internal static class Bench
             foreach (string line in Timeline.Lines.OrderBy(l => l)) Console.WriteLine("    " + line);
         }
 
-        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is string limit && server.Counters.TotalRequests > long.Parse(limit))
-        {
-            foreach (var pair in server.Counters.RequestsByEndpoint.OrderBy(p => p.Key)) Console.WriteLine($"    DEBUG {pair.Key}: {pair.Value}");
-            foreach (string line in Timeline.Lines.OrderBy(l => l)) Console.WriteLine("    DEBUG " + line);
-        }
         Timeline.Lines.Clear();
         return new OursRun(wall.Elapsed.TotalSeconds, server.Counters.TotalRequests, run);
     }
