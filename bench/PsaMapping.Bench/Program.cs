@@ -234,7 +234,7 @@ internal static class Bench
             }
         });
         var index = new CompanyNameIndex(companies);
-        Parallel.ForEach(names, name => index.Best(name, 2));
+        BatchConfidence.SuggestAll(index, names);
         peak = Math.Max(peak, GC.GetTotalMemory(false));
         done.Cancel();
         sampler.Wait();

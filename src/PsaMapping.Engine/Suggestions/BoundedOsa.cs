@@ -13,12 +13,10 @@ namespace PsaMapping.Engine.Suggestions
     /// measured on sandbox company names, F23.StringSimilarity 7.0.1's OptimalStringAlignment gives the same
     /// distances (capped at max + 1; no difference in 210,000 pairs) 40-60× slower, and FuzzySharp 2.0.2's
     /// Fuzz.Ratio is 16× slower and measures something else (a ratio, no transpositions).
-    /// Thread-safe: its rows are per thread.
+    /// Thread-safe: each call has rows of its own (three of the trimmed length, a few hundred bytes at most).
     /// </remarks>
     internal static class BoundedOsa
     {
-        [ThreadStatic] private static int[]? t_rows;
-
         /// <summary>The distance, or <paramref name="max"/> + 1 when it is more than <paramref name="max"/>.</summary>
         [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
         public static int Distance(string a, string b, int max)
@@ -32,7 +30,7 @@ namespace PsaMapping.Engine.Suggestions
             if (Math.Abs(n - m) > max) return max + 1;
 
             int width = m + 1, over = max + 1;
-            int[] rows = t_rows != null && t_rows.Length >= 3 * width ? t_rows : (t_rows = new int[Math.Max(3 * width, 192)]);
+            var rows = new int[3 * width];
             // Three rows in one array: i-2, i-1 and i, rotated by offset.
             int twoBack = 0, previous = width, current = 2 * width;
             for (int j = 0; j <= m; j++) rows[previous + j] = j <= max ? j : over;

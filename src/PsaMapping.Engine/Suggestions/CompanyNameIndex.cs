@@ -6,7 +6,8 @@ namespace PsaMapping.Engine.Suggestions
     /// <summary>
     /// Finds the Autotask companies whose names are closest to a customer name, without comparing the
     /// customer with every company. Built once; immutable afterwards, so <see cref="Best"/> may be called
-    /// from many threads at once.
+    /// from many threads at once (each query then gets working arrays of its own; use one
+    /// <see cref="NewSearcher"/> per thread for many queries).
     /// </summary>
     /// <remarks>
     /// <para><b>Keys.</b> Every company name is parsed by <see cref="CompanyNameKey"/> into the words of its core
@@ -30,8 +31,9 @@ namespace PsaMapping.Engine.Suggestions
     /// count as a runner-up, so a deactivated "Contoso Ltd" keeps an active "Contoso Ltd." from being High.
     /// An inactive company is itself never High (see <see cref="ConfidencePolicy"/>).</para>
     /// <para><b>Cost.</b> Building is linear in the names (50,000 in about 0.2-0.3 s, some 30 MB retained). A query
-    /// touches the postings of its words only (about 40 µs over 50,000 companies); per-thread scratch arrays
-    /// keep it allocation-light. <see cref="SuggestAll"/> runs the queries in parallel.</para>
+    /// touches the postings of its words only; a <see cref="Searcher"/> reuses its working arrays from one
+    /// query to the next. How a batch of customers is turned into confident suggestions is
+    /// <see cref="BatchConfidence"/>'s job, not the index's.</para>
     /// </remarks>
     public sealed class CompanyNameIndex
     {
@@ -159,110 +161,42 @@ namespace PsaMapping.Engine.Suggestions
         /// each with a score in (0, 1] and a reason. Equal scores put active customers first, then order by name.
         /// Empty when nothing shares a word, a near-word or the letters with the name.
         /// </summary>
-        public IReadOnlyList<CompanyMatch> Best(string? customerName, int count = 2)
-        {
-            if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of matches cannot be negative.");
-            ParsedName query = CompanyNameKey.Parse(customerName);
-            if (count == 0 || query.IsEmpty || _companies.Length == 0) return Array.Empty<CompanyMatch>();
-            foreach (NameForm form in query.Forms) form.TokenIds = IdsOf(form.Tokens);
-
-            Scratch scratch = Scratch.For(_companies.Length);
-            try
-            {
-                CollectCandidates(query, scratch);
-                return Rank(query, scratch, count);
-            }
-            finally
-            {
-                scratch.Reset();
-            }
-        }
+        public IReadOnlyList<CompanyMatch> Best(string? customerName, int count = 2) => NewSearcher().Best(customerName, count);
 
         /// <summary>
-        /// <see cref="Best"/> (two) for every customer name, in parallel, and the confidence of each by
-        /// <see cref="ConfidencePolicy.Classify(CompanyMatch, CompanyMatch, double?)"/>: High also needs a clear
-        /// margin over every other customer of the batch that has the same company among its two best.
-        /// Results are in the order of <paramref name="customerNames"/>.
+        /// A searcher for many queries on one thread: it keeps its working arrays (as long as the index has
+        /// companies) from one query to the next. One per thread; the index itself is shared.
         /// </summary>
-        /// <param name="maxDegreeOfParallelism">-1 (default) for all processors, 1 to stay on the calling thread.</param>
-        public IReadOnlyList<CompanySuggestion> SuggestAll(IReadOnlyList<string> customerNames, int maxDegreeOfParallelism = -1)
+        public Searcher NewSearcher() => new Searcher(this);
+
+        /// <summary>Runs <see cref="Best"/> queries with working arrays of its own; not for use by two threads at once.</summary>
+        public sealed class Searcher
         {
-            if (customerNames == null) throw new ArgumentNullException(nameof(customerNames));
-            int n = customerNames.Count;
-            var found = new IReadOnlyList<CompanyMatch>[n];
-            if (maxDegreeOfParallelism == 1 || n < 64)
+            private readonly CompanyNameIndex _index;
+            private readonly Scratch _scratch;
+
+            internal Searcher(CompanyNameIndex index)
             {
-                for (int i = 0; i < n; i++) found[i] = Best(customerNames[i], 2);
-            }
-            else
-            {
-                System.Threading.Tasks.Parallel.For(0, n, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
-                    i => found[i] = Best(customerNames[i], 2));
+                _index = index;
+                _scratch = new Scratch(index._companies.Length);
             }
 
-            // For every company: the two customers closest to it (among those that have it in their two best).
-            var closest = new Dictionary<long, Claim>();
-            for (int i = 0; i < n; i++)
+            /// <inheritdoc cref="CompanyNameIndex.Best"/>
+            public IReadOnlyList<CompanyMatch> Best(string? customerName, int count = 2)
             {
-                foreach (CompanyMatch match in found[i])
+                if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of matches cannot be negative.");
+                ParsedName query = CompanyNameKey.Parse(customerName);
+                if (count == 0 || query.IsEmpty || _index._companies.Length == 0) return Array.Empty<CompanyMatch>();
+                foreach (NameForm form in query.Forms) form.TokenIds = _index.IdsOf(form.Tokens);
+                try
                 {
-                    closest[match.CompanyId] = closest.TryGetValue(match.CompanyId, out Claim claim)
-                        ? claim.With(i, match.Score)
-                        : Claim.Of(i, match.Score);
+                    _index.CollectCandidates(query, _scratch);
+                    return _index.Rank(query, _scratch, count);
                 }
-            }
-
-            var result = new CompanySuggestion[n];
-            for (int i = 0; i < n; i++)
-            {
-                IReadOnlyList<CompanyMatch> matches = found[i];
-                CompanyMatch? best = matches.Count > 0 ? matches[0] : null, runnerUp = matches.Count > 1 ? matches[1] : null;
-                double? other = null;
-                int otherCustomer = -1;
-                if (best != null && closest.TryGetValue(best.CompanyId, out Claim claim))
+                finally
                 {
-                    if (claim.First != i)
-                    {
-                        other = claim.FirstScore;
-                        otherCustomer = claim.First;
-                    }
-                    else if (claim.Second >= 0)
-                    {
-                        other = claim.SecondScore;
-                        otherCustomer = claim.Second;
-                    }
+                    _scratch.Reset();
                 }
-                SuggestionConfidence alone = ConfidencePolicy.Classify(best, runnerUp);
-                SuggestionConfidence confidence = ConfidencePolicy.Classify(best, runnerUp, other);
-                string? competing = confidence != alone ? customerNames[otherCustomer] ?? "" : null;
-                result[i] = new CompanySuggestion(customerNames[i] ?? "", best, runnerUp, confidence, competing);
-            }
-            return result;
-        }
-
-        /// <summary>The two customers with the highest scores for one company; Second is -1 until there are two.</summary>
-        private readonly struct Claim
-        {
-            private Claim(int first, double firstScore, int second, double secondScore)
-            {
-                First = first;
-                FirstScore = firstScore;
-                Second = second;
-                SecondScore = secondScore;
-            }
-
-            public int First { get; }
-            public double FirstScore { get; }
-            public int Second { get; }
-            public double SecondScore { get; }
-
-            public static Claim Of(int customer, double score) => new Claim(customer, score, -1, 0);
-
-            public Claim With(int customer, double score)
-            {
-                if (score > FirstScore) return new Claim(customer, score, First, FirstScore);
-                if (Second < 0 || score > SecondScore) return new Claim(First, FirstScore, customer, score);
-                return this;
             }
         }
 
@@ -514,23 +448,21 @@ namespace PsaMapping.Engine.Suggestions
             return lo;
         }
 
-        // ---- Per-thread scratch ---------------------------------------------------------------------
+        // ---- A searcher's working arrays ------------------------------------------------------------
 
-        /// <summary>Per-thread accumulators, sized to the largest index used on the thread, left clean after each query.</summary>
+        /// <summary>Accumulators indexed by company, left clean after each query so the next one can reuse them.</summary>
         private sealed class Scratch
         {
-            [ThreadStatic] private static Scratch? t_current;
+            private readonly int[] _lastSlot;
 
-            private int[] _lastSlot;
-
-            private Scratch(int size)
+            public Scratch(int size)
             {
                 Accumulated = new float[size];
                 _lastSlot = new int[size];
                 Touched = new int[Math.Min(size, 1024)];
             }
 
-            public float[] Accumulated;
+            public readonly float[] Accumulated;
             public int[] Touched;
             public int TouchedCount;
             public float QueryWeight;
@@ -538,13 +470,6 @@ namespace PsaMapping.Engine.Suggestions
             public readonly int[] Top = new int[CandidateCount];
             public readonly float[] TopScore = new float[CandidateCount];
             public readonly List<int> Forced = new List<int>();
-
-            public static Scratch For(int size)
-            {
-                Scratch? scratch = t_current;
-                if (scratch == null || scratch.Accumulated.Length < size) t_current = scratch = new Scratch(size);
-                return scratch;
-            }
 
             public void Force(int company)
             {

@@ -1,6 +1,6 @@
 namespace PsaMapping.Engine.Suggestions
 {
-    /// <summary>The suggestion for one customer from <see cref="CompanyNameIndex.SuggestAll"/>.</summary>
+    /// <summary>The suggestion for one customer from <see cref="BatchConfidence.SuggestAll"/>.</summary>
     public sealed class CompanySuggestion
     {
         public CompanySuggestion(string customerName, CompanyMatch? best, CompanyMatch? runnerUp, SuggestionConfidence confidence,

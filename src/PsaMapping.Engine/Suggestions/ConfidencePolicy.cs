@@ -12,7 +12,7 @@ namespace PsaMapping.Engine.Suggestions
     /// 0.88 the same name with another legal form ("GmbH" / "AG"); up to 0.85 an acronym or some of the words.
     /// Inactive and non-Customer companies lose 0.02 and 0.01 more.
     /// <para>The thresholds were chosen on sandbox data with ground truth (tests/…/Suggestions/SuggestionsQualityTests).
-    /// Where the sandbox's names are not saturated, <see cref="CompanyNameIndex.SuggestAll"/> with these values
+    /// Where the sandbox's names are not saturated, <see cref="BatchConfidence.SuggestAll"/> with these values
     /// makes High right more than 99 times in 100 and covers more than 90% of the customers whose company exists;
     /// see that test for the numbers per size.</para>
     /// </remarks>

@@ -112,7 +112,7 @@ namespace PsaMapping.Engine.Suggestions
             // Every customer is matched, even when only some are asked for: a company two customers claim
             // equally is never High for either, and that needs all of them.
             IReadOnlyList<SophosCustomer> all = customersTask.Result;
-            IReadOnlyList<CompanySuggestion> matched = index.SuggestAll(all.Select(c => c.SophosCustomerName).ToList());
+            IReadOnlyList<CompanySuggestion> matched = BatchConfidence.SuggestAll(index, all.Select(c => c.SophosCustomerName).ToList());
             TimeSpan matchTime = matchClock.Elapsed;
 
             observer.Progress(new OperationProgress(activity, "Picking contracts", 2, 3));

@@ -182,33 +182,6 @@ public sealed class SuggestionsCompanyNameIndexTests
     }
 
     [Fact]
-    public void SuggestAll_withholds_High_when_two_customers_claim_one_company()
-    {
-        var index = new CompanyNameIndex(new[] { new IndexedCompany(1, "Fabrikam, Inc."), new IndexedCompany(2, "Tailspin Toys") });
-        IReadOnlyList<CompanySuggestion> all = index.SuggestAll(new[] { "Fabrikam Inc", "Fabrikam Inc.", "Tailspin Toys", "Unknown Name" });
-
-        Assert.Equal(new[] { "Fabrikam Inc", "Fabrikam Inc.", "Tailspin Toys", "Unknown Name" }, all.Select(s => s.CustomerName));
-        Assert.All(all.Take(2), s => Assert.Equal(1, s.Best!.CompanyId));
-        Assert.Equal(SuggestionConfidence.Medium, all[0].Confidence);
-        Assert.Equal("Fabrikam Inc.", all[0].CompetingCustomer);
-        Assert.Equal(SuggestionConfidence.Medium, all[1].Confidence);
-        Assert.Equal(SuggestionConfidence.High, all[2].Confidence);
-        Assert.Null(all[2].CompetingCustomer);
-        Assert.Null(all[3].Best);
-        Assert.Equal(SuggestionConfidence.None, all[3].Confidence);
-    }
-
-    [Fact]
-    public void SuggestAll_keeps_High_for_the_customer_that_is_clearly_closer()
-    {
-        var index = new CompanyNameIndex(new[] { new IndexedCompany(1, "Fabrikam, Inc.") });
-        IReadOnlyList<CompanySuggestion> all = index.SuggestAll(new[] { "Fabrikam, Inc.", "Fabrikam Inc" });
-        Assert.Equal(SuggestionConfidence.High, all[0].Confidence);       // typed exactly: 1.00
-        Assert.Equal(SuggestionConfidence.Medium, all[1].Confidence);     // suffix typed differently: 0.96
-        Assert.Equal("Fabrikam, Inc.", all[1].CompetingCustomer);
-    }
-
-    [Fact]
     public void Typos_are_found_through_the_index_among_many_companies()
     {
         // Blocking, not a scan: a misspelled word must still reach its company among 20,000.
