@@ -5,95 +5,36 @@ using System.Threading;
 using System.Threading.Tasks;
 using PsaMapping.Engine;
 using PsaMapping.Engine.Autotask;
-using PsaMapping.Engine.Http;
 using PsaMapping.Engine.Sophos;
-using PsaMapping.Engine.Store;
 
 namespace PsaMapping
 {
     /// <summary>
-    /// The base of every PsaMapping cmdlet: finds the session's connections, runs engine work with Ctrl+C
-    /// wired to a cancellation token, relays the engine's verbose and progress messages to the pipeline
-    /// thread (the only thread PowerShell lets us write from), and turns engine errors into ErrorRecords.
+    /// The base of every PsaMapping cmdlet, the pipeline plumbing: runs engine work with Ctrl+C wired to a
+    /// cancellation token, relays the engine's verbose and progress messages to the pipeline thread (the only
+    /// thread PowerShell lets us write from), and turns engine errors into ErrorRecords. Connections are
+    /// <see cref="SessionConnections"/>'s business.
     /// </summary>
     public abstract class PsaMappingCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-        private readonly System.Collections.Generic.Dictionary<ResilientHttpClient, long> _requestBaselines =
-            new System.Collections.Generic.Dictionary<ResilientHttpClient, long>();
         private int _progressActivityId;
 
-        internal ModuleState State => ModuleState.Current;
+        private SessionConnections? _connections;
+
+        /// <summary>The session's connections and this command's request count: see <see cref="SessionConnections"/>.</summary>
+        internal SessionConnections Connections => _connections ??= new SessionConnections(this);
 
         protected override void StopProcessing() => _stopping.Cancel();
 
-        /// <summary>
-        /// The session's Sophos Central connection. Without one, the saved credential is used (what unattended
-        /// scripts rely on); without that either, a terminating error says to connect.
-        /// </summary>
-        internal SophosCentralClient RequireSophos()
-        {
-            if (State.Sophos != null) return Track(State.Sophos, State.Sophos.Http);
+        /// <summary>Shorthand for <see cref="SessionConnections.RequireSophos"/>.</summary>
+        internal SophosCentralClient RequireSophos() => Connections.RequireSophos();
 
-            SavedSophosCredential? saved = Guard(() => CredentialStore.Default().LoadSophos());
-            if (saved == null)
-                throw Terminate(new PsaMappingException("SophosNotConnected", PsaErrorKind.NotConnected,
-                    "Not connected to Sophos Central. Run Connect-SophosCentral -Credential <client ID and secret> first (add -Save to keep the credential for unattended use)."));
+        /// <summary>Shorthand for <see cref="SessionConnections.RequireAutotask"/>.</summary>
+        internal AutotaskDirectory RequireAutotask() => Connections.RequireAutotask();
 
-            SophosCentralClient client = ConnectSaved($"Connecting to Sophos Central with the saved credential of client ID {saved.Credential.Id}.",
-                () => new SophosCentralClient(saved.Credential, saved.AuthUri, saved.ApiUri), (c, token) => c.ConnectAsync(token));
-            State.Sophos = client;
-            return Track(client, client.Http);
-        }
-
-        /// <summary>The session's Autotask connection, from Connect-Autotask or the saved credential.</summary>
-        internal AutotaskDirectory RequireAutotask()
-        {
-            if (State.Autotask != null) return Track(State.Autotask, State.Autotask.Client.Http);
-
-            SavedAutotaskCredential? saved = Guard(() => CredentialStore.Default().LoadAutotask());
-            if (saved == null)
-                throw Terminate(new PsaMappingException("AutotaskNotConnected", PsaErrorKind.NotConnected,
-                    "Not connected to Autotask. Run Connect-Autotask -Credential <API user and secret> -IntegrationCode <code> first (add -Save to keep it for unattended use)."));
-
-            AutotaskClient client = ConnectSaved($"Connecting to Autotask with the saved credential of API user {saved.Credential.UserName}.",
-                () => new AutotaskClient(saved.Credential, saved.ZoneUri, saved.ApiUri), (c, token) => c.ConnectAsync(token));
-            State.Autotask = new AutotaskDirectory(client);
-            return Track(State.Autotask, client.Http);
-        }
-
-        /// <summary>
-        /// Keeps a credential in the store (Connect-* -Save), after confirmation: saving a secret is a change
-        /// of state, so it honours -WhatIf and -Confirm.
-        /// </summary>
-        internal void SaveCredential(string what, Action<CredentialStore> save)
-        {
-            var store = CredentialStore.Default();
-            if (!ShouldProcess(store.FilePath, "Save " + what)) return;
-            Guard(() =>
-            {
-                save(store);
-                return true;
-            });
-            WriteInformation(new InformationRecord($"Saved {what} in {store.FilePath}.", "PsaMapping"));
-        }
-
-        /// <summary>Creates and connects a client from a saved credential; a client that fails to connect is disposed.</summary>
-        private T ConnectSaved<T>(string verbose, Func<T> create, Func<T, CancellationToken, Task> connect) where T : IDisposable
-        {
-            WriteVerbose(verbose);
-            T client = Guard(create);
-            try
-            {
-                Run((observer, token) => connect(client, token));
-                return client;
-            }
-            catch
-            {
-                client.Dispose();
-                throw;
-            }
-        }
+        /// <summary>Shorthand for <see cref="SessionConnections.WriteRequestSummary"/>.</summary>
+        protected void WriteRequestSummary() => Connections.WriteRequestSummary();
 
         /// <summary>Runs synchronous engine code, turning its errors into this command's terminating error.</summary>
         internal T Guard<T>(Func<T> work)
@@ -106,21 +47,6 @@ namespace PsaMapping
             {
                 throw Terminate(ex);
             }
-        }
-
-        /// <summary>Remembers how many requests <paramref name="http"/> had sent when this command started using it.</summary>
-        internal T Track<T>(T client, ResilientHttpClient http)
-        {
-            if (!_requestBaselines.ContainsKey(http)) _requestBaselines[http] = http.Requests.Total;
-            return client;
-        }
-
-        /// <summary>Says with -Verbose how many requests this command sent to each service (they are a scarce budget).</summary>
-        protected void WriteRequestSummary()
-        {
-            foreach (var pair in _requestBaselines)
-                WriteVerbose($"{pair.Key.ServiceName} requests made by this command: {pair.Key.Requests.Total - pair.Value}" +
-                             (pair.Key.Requests.Retries > 0 ? $" (retries in this session: {pair.Key.Requests.Retries})." : "."));
         }
 
         /// <summary>

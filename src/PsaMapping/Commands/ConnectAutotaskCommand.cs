@@ -37,12 +37,11 @@ namespace PsaMapping.Commands
         protected override void EndProcessing()
         {
             AutotaskCredential credential = AutotaskConnector.CredentialFrom(this, Credential, IntegrationCode);
-            AutotaskDirectory directory = AutotaskConnector.Connect(this, credential, ZoneUri, ApiUri, out AutotaskConnection connection);
-            State.Autotask?.Client.Dispose();
-            State.Autotask = directory;
+            AutotaskConnection connection = Connections.ConnectAutotask(credential, ZoneUri, ApiUri, out AutotaskDirectory directory);
+            Connections.UseAutotask(directory);
 
             if (Save)
-                SaveCredential($"the Autotask credential of API user {credential.UserName}",
+                Connections.SaveCredential($"the Autotask credential of API user {credential.UserName}",
                     store => store.Save(new SavedAutotaskCredential(credential, ApiUri == null ? ZoneUri : null, ApiUri)));
 
             WriteRequestSummary();
@@ -70,27 +69,6 @@ namespace PsaMapping.Commands
                 throw cmdlet.Terminate(new PsaMappingException("AutotaskCredentialIncomplete", PsaErrorKind.InvalidArgument,
                     "The credential needs the API user's user name as the user name and its secret as the password.")
                 { Target = credential.UserName });
-        }
-
-        /// <summary>Connects and checks the credential; the session's current connection is not touched.</summary>
-        public static AutotaskDirectory Connect(PsaMappingCmdlet cmdlet, AutotaskCredential credential, Uri? zoneUri, Uri? apiUri,
-            out AutotaskConnection connection)
-        {
-            AutotaskClient client = cmdlet.Guard(() => new AutotaskClient(credential, zoneUri, apiUri));
-            cmdlet.Track(client, client.Http);
-            try
-            {
-                cmdlet.WriteVerbose(apiUri == null
-                    ? $"Looking up the zone of API user {credential.UserName} at {zoneUri}."
-                    : $"Using the Autotask API at {apiUri}.");
-                connection = cmdlet.Run((observer, token) => client.ConnectAsync(token));
-                return new AutotaskDirectory(client);
-            }
-            catch
-            {
-                client.Dispose();
-                throw;
-            }
         }
 
         public static SecureString Secure(string text)

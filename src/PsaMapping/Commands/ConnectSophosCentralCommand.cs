@@ -37,26 +37,13 @@ namespace PsaMapping.Commands
                 { Target = Credential.UserName });
 
             var credential = Guard(() => new ClientCredential(Credential.UserName.Trim(), Credential.Password));
-            SophosCentralClient client = Guard(() => new SophosCentralClient(credential, AuthUri, ApiUri));
-            Track(client, client.Http);
-            SophosConnection connection;
-            try
-            {
-                WriteVerbose($"Requesting a token from {AuthUri} for client ID {credential.Id}.");
-                connection = Run((observer, token) => client.ConnectAsync(token));
-            }
-            catch
-            {
-                client.Dispose(); // a failed attempt leaves any earlier connection in place
-                throw;
-            }
-
-            State.Sophos?.Dispose();
-            State.Sophos = client;
+            // A failed attempt leaves any earlier connection in place.
+            SophosConnection connection = Connections.ConnectSophos(credential, AuthUri, ApiUri, out SophosCentralClient client);
+            Connections.UseSophos(client);
             WriteVerbose($"Connected to Sophos Central as partner {connection.PartnerId}.");
 
             if (Save)
-                SaveCredential($"the Sophos Central credential of client ID {credential.Id}",
+                Connections.SaveCredential($"the Sophos Central credential of client ID {credential.Id}",
                     store => store.Save(new SavedSophosCredential(credential, AuthUri, ApiUri)));
 
             WriteRequestSummary();

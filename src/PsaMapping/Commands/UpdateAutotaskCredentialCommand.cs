@@ -32,7 +32,7 @@ namespace PsaMapping.Commands
         {
             var store = CredentialStore.Default();
             SavedAutotaskCredential? saved = Guard(() => store.LoadAutotask());
-            AutotaskClient? current = State.Autotask?.Client;
+            AutotaskClient? current = Connections.CurrentAutotask?.Client;
 
             AutotaskCredential credential;
             if (IntegrationCode != null)
@@ -53,7 +53,7 @@ namespace PsaMapping.Commands
             if (zoneUri == null && apiUri == null) zoneUri = new Uri(AutotaskClient.DefaultZoneUri);
 
             // Check first: a credential that does not work must not replace one that does.
-            AutotaskDirectory checkedDirectory = AutotaskConnector.Connect(this, credential, zoneUri, apiUri, out AutotaskConnection connection);
+            AutotaskConnection connection = Connections.ConnectAutotask(credential, zoneUri, apiUri, out AutotaskDirectory checkedDirectory);
 
             string target = saved != null ? $"the session and the saved credential in {store.FilePath}" : "the session";
             if (!ShouldProcess(target, $"Replace the Autotask credential with the one of API user {credential.UserName}"))
@@ -69,8 +69,7 @@ namespace PsaMapping.Commands
                     return true;
                 });
 
-            State.Autotask?.Client.Dispose();
-            State.Autotask = checkedDirectory;
+            Connections.UseAutotask(checkedDirectory);
             WriteInformation(new InformationRecord($"The Autotask credential of API user {credential.UserName} was checked and now replaces the old one in {target}.", "PsaMapping"));
             WriteRequestSummary();
             if (PassThru) WriteObject(connection);
