@@ -43,7 +43,7 @@ namespace PsaMapping.Engine.Autotask
             _zoneBase = UriPolicy.RequireSecureBase(zoneUri ?? new Uri(DefaultZoneUri), "The Autotask zone lookup address");
             _givenApiBase = apiUri == null ? null : UriPolicy.RequireSecureBase(apiUri, "The Autotask API address");
             Http = new ResilientHttpClient(Service, handler ?? new HttpClientHandler(), SharedThreadLimit(resilience, credential), timeProvider,
-                isTransientFailure: AutotaskErrors.IsTransientAsync);
+                isTransientFailure: AutotaskErrors.IsTransientAsync, wasNotProcessed: AutotaskErrors.WasNotProcessedAsync);
         }
 
         public AutotaskCredential Credential { get; }
@@ -234,6 +234,56 @@ namespace PsaMapping.Engine.Autotask
             return converted.OrderBy(pair => pair.Key).Select(pair => pair.Value).ToList();
         }
 
+        /// <summary>
+        /// Creates one row with a POST to <paramref name="path"/> (for example "ContractServiceAdjustments" or
+        /// "Contracts/7/ServiceAdjustments"), counted under <paramref name="entity"/>'s endpoint, and says what
+        /// became of it. The POST is repeated only while Autotask proves it was not processed (429, its thread
+        /// limit); a timeout, a dropped connection or a server failure without Autotask's {"errors":[...]} is
+        /// <see cref="AutotaskWriteOutcome.Unknown"/> and never sent again here. Once sent, the request is not
+        /// cancelled (so that it ends with a known outcome whenever Autotask answers): cancellation is checked
+        /// before it leaves. A rejected secret or a forbidden user still throws, as every other call does.
+        /// </summary>
+        public async Task<AutotaskWriteResult> CreateOnceAsync(string path, string entity, JObject body, CancellationToken cancellationToken)
+        {
+            Uri uri = new Uri(RequireConnected(), path);
+            string json = body.ToString(Formatting.None);
+            cancellationToken.ThrowIfCancellationRequested();
+            HttpResponseMessage response;
+            try
+            {
+                response = await Http.SendOnceAsync(EntityEndpoint(entity), () => Authenticated(
+                        new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(json, Encoding.UTF8, "application/json") }),
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (RequestOutcomeUnknownException unknown)
+            {
+                return new AutotaskWriteResult(AutotaskWriteOutcome.Unknown, null, unknown.Message, Array.Empty<string>());
+            }
+            catch (PsaMappingException notProcessed) when (notProcessed.Kind == PsaErrorKind.Unavailable)
+            {
+                return new AutotaskWriteResult(AutotaskWriteOutcome.NotProcessed, null, notProcessed.Message, Array.Empty<string>());
+            }
+
+            using (response)
+            {
+                if (response.IsSuccessStatusCode)
+                {
+                    JObject? answer = await JsonBody.TryReadObjectAsync(response).ConfigureAwait(false);
+                    long? itemId = answer?.GetValue("itemId", StringComparison.OrdinalIgnoreCase) is JValue { Type: JTokenType.Integer } id ? (long?)id : null;
+                    return new AutotaskWriteResult(AutotaskWriteOutcome.Applied, itemId,
+                        itemId.HasValue ? $"Autotask created {entity} item {itemId}." : $"Autotask accepted the {entity} request but named no item id.",
+                        Array.Empty<string>());
+                }
+
+                if (response.StatusCode == HttpStatusCode.Unauthorized || response.StatusCode == HttpStatusCode.Forbidden)
+                    await AutotaskErrors.EnsureSuccessAsync(response, entity + " request", Credential).ConfigureAwait(false);
+
+                string[] errors = await AutotaskErrors.ErrorsOfAsync(response).ConfigureAwait(false) ?? Array.Empty<string>();
+                string said = errors.Length > 0 ? string.Join("; ", errors) : "HTTP " + (int)response.StatusCode + " " + response.ReasonPhrase;
+                return new AutotaskWriteResult(AutotaskWriteOutcome.Refused, null, "Autotask refused it: " + said, errors);
+            }
+        }
+
         /// <summary>How many rows <paramref name="filter"/> selects (one request).</summary>
         public async Task<long> CountAsync(string entity, JArray filter, CancellationToken cancellationToken)
         {
@@ -275,14 +325,15 @@ namespace PsaMapping.Engine.Autotask
         }
 
         private Task<HttpResponseMessage> SendAuthenticatedAsync(string endpoint, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken) =>
-            Http.SendAsync(endpoint, () =>
-            {
-                HttpRequestMessage request = createRequest();
-                request.Headers.Add("ApiIntegrationCode", Credential.RevealIntegrationCode());
-                request.Headers.Add("UserName", Credential.UserName);
-                request.Headers.Add("Secret", Credential.RevealSecret());
-                return request;
-            }, cancellationToken);
+            Http.SendAsync(endpoint, () => Authenticated(createRequest()), cancellationToken);
+
+        private HttpRequestMessage Authenticated(HttpRequestMessage request)
+        {
+            request.Headers.Add("ApiIntegrationCode", Credential.RevealIntegrationCode());
+            request.Headers.Add("UserName", Credential.UserName);
+            request.Headers.Add("Secret", Credential.RevealSecret());
+            return request;
+        }
 
         /// <summary>
         /// The next page's address, only if it stays on the API host we were given or told: the credentials

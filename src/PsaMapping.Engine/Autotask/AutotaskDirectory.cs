@@ -227,23 +227,15 @@ namespace PsaMapping.Engine.Autotask
                 string status = _status.LabelOf(statusValue) ?? "";
                 string? type = _types.LabelOf(AutotaskRow.Value(row, "contractType"));
                 bool active = _activeValues.Contains(statusValue ?? "");
-                DateTime? end = Date(row, "endDate");
+                DateTime? end = AutotaskRow.Date(row, "endDate");
                 bool recurring = string.Equals(type, "Recurring Service", StringComparison.OrdinalIgnoreCase);
                 return new AutotaskContract(id, AutotaskRow.Text(row, "contractName") ?? "", AutotaskRow.Text(row, "contractNumber"),
-                    AutotaskRow.Required<long>(row, "companyID", "Contracts"), null, type, status, Date(row, "startDate"), end,
+                    AutotaskRow.Required<long>(row, "companyID", "Contracts"), null, type, status, AutotaskRow.Date(row, "startDate"), end,
                     active, active && end.HasValue && end.Value.Date < _today, recurring);
             }
         }
 
-        private static DateTime? Date(AutotaskRecord row, string field)
-        {
-            string? text = AutotaskRow.Text(row, field);
-            return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime date)
-                ? date
-                : (DateTime?)null;
-        }
-
-        private static IEnumerable<List<T>> Chunks<T>(List<T> values)
+        internal static IEnumerable<List<T>> Chunks<T>(List<T> values)
         {
             for (int start = 0; start < values.Count; start += IdsPerQuery)
                 yield return values.GetRange(start, Math.Min(IdsPerQuery, values.Count - start));

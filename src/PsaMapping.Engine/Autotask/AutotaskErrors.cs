@@ -29,6 +29,22 @@ namespace PsaMapping.Engine.Autotask
             return errors.Any(e => TransientHints.Any(hint => e.ToString().IndexOf(hint, StringComparison.OrdinalIgnoreCase) >= 0));
         }
 
+        private static readonly string[] NotProcessedHints = { "thread", "threshold" };
+
+        /// <summary>
+        /// Whether a failed answer proves Autotask refused the request before processing it: 429 (its thread
+        /// limit and hourly threshold), or its thread-limit refusal under another status (Itgenatr005). Only
+        /// these may be repeated for a write; a timeout or an unexplained failure may hide a write that happened.
+        /// </summary>
+        public static async Task<bool> WasNotProcessedAsync(HttpResponseMessage response)
+        {
+            if ((int)response.StatusCode == 429) return true;
+            if (response.IsSuccessStatusCode) return false;
+            string[]? errors = await ErrorsOfAsync(response).ConfigureAwait(false);
+            return errors != null && errors.Any(e => NotProcessedHints.Any(hint => e.IndexOf(hint, StringComparison.OrdinalIgnoreCase) >= 0)
+                                                     || e.IndexOf("Itgenatr005", StringComparison.OrdinalIgnoreCase) >= 0);
+        }
+
         /// <summary>The messages of an {"errors":[...]} (or {"Message":...}) body; null when the body is not one.</summary>
         public static async Task<string[]?> ErrorsOfAsync(HttpResponseMessage response)
         {

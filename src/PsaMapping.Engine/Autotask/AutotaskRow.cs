@@ -34,7 +34,16 @@ namespace PsaMapping.Engine.Autotask
             }
         }
 
-        private static PsaMappingException Unusable(string entity, string field, object? value) =>
+        /// <summary>The field as a UTC date; null when it is missing, null or not a date.</summary>
+        public static DateTime? Date(AutotaskRecord row, string field)
+        {
+            string? text = Text(row, field);
+            return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime parsed)
+                ? parsed
+                : (DateTime?)null;
+        }
+
+        internal static PsaMappingException Unusable(string entity, string field, object? value) =>
             new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
                 $"Autotask returned a {entity} row without a usable '{field}' ({Convert.ToString(value, CultureInfo.InvariantCulture) ?? "missing"}). Run the command again; if it persists, the data may need attention in Autotask.");
     }

@@ -23,6 +23,9 @@ namespace PsaMapping.Engine.Http
     {
         private static readonly ResiliencePropertyKey<string> EndpointKey = new ResiliencePropertyKey<string>("psamapping.endpoint");
 
+        /// <summary>Set on a request that must not be sent twice if it may have been processed (see <see cref="SendOnceAsync"/>).</summary>
+        private static readonly ResiliencePropertyKey<bool> NotRepeatableKey = new ResiliencePropertyKey<bool>("psamapping.not-repeatable");
+
         private readonly HttpClient _http;
         private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PartitionedRateLimiter<string>> SharedLimiters =
@@ -33,15 +36,23 @@ namespace PsaMapping.Engine.Http
         private readonly ResilienceOptions _options;
         private readonly TimeProvider _time;
         private readonly Func<HttpResponseMessage, Task<bool>> _isTransientFailure;
+        private readonly Func<HttpResponseMessage, Task<bool>> _wasNotProcessed;
 
         /// <param name="isTransientFailure">
         /// Whether a response is worth another try. The default retries 408, 429 and 5xx; a service whose
         /// 5xx can also be a definitive answer (Autotask reports validation errors as 500) passes its own.
         /// </param>
+        /// <param name="wasNotProcessed">
+        /// Whether a failed response proves the request was refused before it was processed, so that even a
+        /// request that must never be repeated blindly (<see cref="SendOnceAsync"/>) may be sent again. The
+        /// default trusts only 429; a service with other such refusals (Autotask's thread limit) passes its own.
+        /// </param>
         public ResilientHttpClient(ApiService service, HttpMessageHandler handler, ResilienceOptions? options = null,
-            TimeProvider? timeProvider = null, bool disposeHandler = true, Func<HttpResponseMessage, Task<bool>>? isTransientFailure = null)
+            TimeProvider? timeProvider = null, bool disposeHandler = true, Func<HttpResponseMessage, Task<bool>>? isTransientFailure = null,
+            Func<HttpResponseMessage, Task<bool>>? wasNotProcessed = null)
         {
             _isTransientFailure = isTransientFailure ?? (response => Task.FromResult(IsTransientStatus(response.StatusCode)));
+            _wasNotProcessed = wasNotProcessed ?? (response => Task.FromResult((int)response.StatusCode == 429));
             Service = service ?? throw new ArgumentNullException(nameof(service));
             _options = (options ?? new ResilienceOptions()).Clone();
             _time = timeProvider ?? TimeProvider.System;
@@ -70,11 +81,30 @@ namespace PsaMapping.Engine.Http
         /// for the caller to interpret). Throws <see cref="PsaMappingException"/> (Unavailable) when the
         /// service kept failing through every retry.
         /// </summary>
-        public async Task<HttpResponseMessage> SendAsync(string endpoint, Func<HttpRequestMessage> createRequest,
+        public Task<HttpResponseMessage> SendAsync(string endpoint, Func<HttpRequestMessage> createRequest,
+            CancellationToken cancellationToken) =>
+            SendAsync(endpoint, createRequest, notRepeatable: false, cancellationToken);
+
+        /// <summary>
+        /// Sends a request that must never reach the service twice (a write that bills): it is sent again only
+        /// when the answer proves it was not processed (429, or what the constructor's <c>wasNotProcessed</c>
+        /// recognises) or when it never left (circuit open, connection refused). Returns the answer, success or
+        /// a definitive error, for the caller to interpret. Throws <see cref="RequestOutcomeUnknownException"/>
+        /// when the request may have been processed but no definitive answer came (a timeout, a dropped
+        /// connection, a server failure without the service's own error body): the caller must find out from
+        /// the service what happened before sending anything again. Throws <see cref="PsaMappingException"/>
+        /// (Unavailable) when the request was never processed through every allowed retry.
+        /// </summary>
+        public Task<HttpResponseMessage> SendOnceAsync(string endpoint, Func<HttpRequestMessage> createRequest,
+            CancellationToken cancellationToken) =>
+            SendAsync(endpoint, createRequest, notRepeatable: true, cancellationToken);
+
+        private async Task<HttpResponseMessage> SendAsync(string endpoint, Func<HttpRequestMessage> createRequest, bool notRepeatable,
             CancellationToken cancellationToken)
         {
             ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
             context.Properties.Set(EndpointKey, endpoint);
+            context.Properties.Set(NotRepeatableKey, notRepeatable);
             try
             {
                 Outcome<HttpResponseMessage> outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -99,6 +129,9 @@ namespace PsaMapping.Engine.Http
                     },
                     context,
                     (CreateRequest: createRequest, Http: _http, Requests: Requests, MaxBytes: _options.MaxResponseBytes)).ConfigureAwait(false);
+
+                if (notRepeatable)
+                    return await OutcomeOfNotRepeatableAsync(endpoint, outcome).ConfigureAwait(false);
 
                 cancellationToken.ThrowIfCancellationRequested();
                 if (outcome.Exception is ResponseTooLargeException tooLarge)
@@ -128,28 +161,79 @@ namespace PsaMapping.Engine.Http
             }
         }
 
-        private PsaMappingException Unavailable(string endpoint, Exception cause)
+        /// <summary>
+        /// What became of a request that must not be repeated: its definitive answer, "never processed"
+        /// (Unavailable), or "may have been processed" (<see cref="RequestOutcomeUnknownException"/>). A
+        /// cancellation while it was in flight is unknown too: the request may have arrived.
+        /// </summary>
+        private async Task<HttpResponseMessage> OutcomeOfNotRepeatableAsync(string endpoint, Outcome<HttpResponseMessage> outcome)
         {
-            string why;
+            if (outcome.Exception != null)
+            {
+                if (WasNeverSent(outcome.Exception)) throw Unavailable(endpoint, outcome.Exception);
+                throw new RequestOutcomeUnknownException(Service, endpoint, DescribeFailure(outcome.Exception), outcome.Exception);
+            }
+
+            HttpResponseMessage result = outcome.Result!;
+            if (await _wasNotProcessed(result).ConfigureAwait(false))
+            {
+                string status = (int)result.StatusCode + " " + result.ReasonPhrase;
+                result.Dispose();
+                throw new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
+                    $"{Service.Name} refused {endpoint} without processing it through {_options.MaxRetryAttempts + 1} attempts (the last answered " +
+                    $"{status}). Nothing was changed. Wait a few minutes and run the command again.")
+                { Target = endpoint };
+            }
+
+            if (await _isTransientFailure(result).ConfigureAwait(false))
+            {
+                string status = (int)result.StatusCode + " " + result.ReasonPhrase;
+                result.Dispose();
+                throw new RequestOutcomeUnknownException(Service, endpoint, "it answered " + status + " without saying what it did", null);
+            }
+
+            return result;
+        }
+
+        private string DescribeFailure(Exception cause)
+        {
             switch (cause)
             {
                 case BrokenCircuitException _:
-                    why = "too many requests failed in a row, so further calls are paused for a while";
-                    break;
+                    return "too many requests failed in a row, so further calls are paused for a while";
                 case TimeoutRejectedException timeout when timeout.Timeout >= _options.TotalTimeout:
-                    why = $"it kept failing for {_options.TotalTimeout.TotalSeconds:0} seconds";
-                    break;
+                    return $"it kept failing for {_options.TotalTimeout.TotalSeconds:0} seconds";
                 case TimeoutRejectedException _:
-                    why = $"no answer within {_options.AttemptTimeout.TotalSeconds:0} seconds";
-                    break;
+                    return $"no answer within {_options.AttemptTimeout.TotalSeconds:0} seconds";
                 case RateLimiterRejectedException _:
-                    why = "too many requests were waiting";
-                    break;
+                    return "too many requests were waiting";
+                case ResponseTooLargeException tooLarge:
+                    return $"its answer was larger than {tooLarge.Limit / (1024 * 1024.0):0.#} MB and was not read";
                 default:
-                    why = "the connection failed (" + cause.GetBaseException().Message + ")";
-                    break;
+                    return "the connection failed (" + cause.GetBaseException().Message + ")";
             }
+        }
 
+        /// <summary>Failures that prove the request never left this machine, so it cannot have been processed.</summary>
+        private static bool WasNeverSent(Exception? exception)
+        {
+            switch (exception)
+            {
+                case BrokenCircuitException _:
+                case RateLimiterRejectedException _:
+                    return true;
+                case HttpRequestException http:
+                    return http.InnerException is System.Net.Sockets.SocketException socket
+                           && (socket.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused
+                               || socket.SocketErrorCode == System.Net.Sockets.SocketError.HostNotFound);
+                default:
+                    return false;
+            }
+        }
+
+        private PsaMappingException Unavailable(string endpoint, Exception cause)
+        {
+            string why = DescribeFailure(cause);
             return new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
                 $"{Service.Name} could not be reached at {endpoint}: {why}. Check the network and the service's status page, then run the command again.",
                 cause) { Target = endpoint };
@@ -231,7 +315,9 @@ namespace PsaMapping.Engine.Http
                 UseJitter = true,
                 Delay = _options.BaseDelay,
                 MaxDelay = _options.MaxDelay,
-                ShouldHandle = args => IsTransientAsync(args.Outcome, args.Context.CancellationToken),
+                ShouldHandle = args => args.Context.Properties.GetValue(NotRepeatableKey, false)
+                    ? IsProvenNotProcessedAsync(args.Outcome)
+                    : IsTransientAsync(args.Outcome, args.Context.CancellationToken),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result)),
                 OnRetry = args =>
                 {
@@ -266,6 +352,13 @@ namespace PsaMapping.Engine.Http
         {
             if (outcome.Result != null) return await _isTransientFailure(outcome.Result).ConfigureAwait(false);
             return IsTransientException(outcome.Exception, callerToken);
+        }
+
+        /// <summary>For a request that must not be repeated: only answers and failures that prove it was not processed.</summary>
+        private async ValueTask<bool> IsProvenNotProcessedAsync(Outcome<HttpResponseMessage> outcome)
+        {
+            if (outcome.Result != null) return await _wasNotProcessed(outcome.Result).ConfigureAwait(false);
+            return WasNeverSent(outcome.Exception);
         }
 
         private static bool IsTransientException(Exception? exception, CancellationToken callerToken)

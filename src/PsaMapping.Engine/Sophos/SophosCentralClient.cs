@@ -23,13 +23,17 @@ namespace PsaMapping.Engine.Sophos
         public const string DefaultApiUri = "https://api.central.sophos.com";
 
         /// <summary>The documented page size, treated as the maximum.</summary>
-        public const int TenantPageSize = 100;
+        public const int PageSize = 100;
+
+        /// <summary>The tenants' page size (<see cref="PageSize"/>).</summary>
+        public const int TenantPageSize = PageSize;
 
         // Endpoint keys: the same names the sandbox counts requests under.
         public const string TokenEndpoint = "sophos.token";
         public const string WhoAmIEndpoint = "sophos.whoami";
         public const string TenantsEndpoint = "sophos.tenants";
         public const string TenantEndpoint = "sophos.tenant";
+        public const string UsageEndpoint = "sophos.usage";
 
         private static readonly TimeSpan LongestRefreshMargin = TimeSpan.FromSeconds(120);
 
@@ -39,6 +43,8 @@ namespace PsaMapping.Engine.Sophos
         private readonly TimeProvider _time;
         private readonly SemaphoreSlim _tokenLock = new SemaphoreSlim(1, 1);
         private readonly SemaphoreSlim _customersLock = new SemaphoreSlim(1, 1);
+        private readonly SemaphoreSlim _usageLock = new SemaphoreSlim(1, 1);
+        private readonly Dictionary<string, SophosUsageReport> _usage = new Dictionary<string, SophosUsageReport>(StringComparer.Ordinal);
 
         private string? _token;
         private DateTimeOffset _tokenExpiresAt;
@@ -96,6 +102,7 @@ namespace PsaMapping.Engine.Sophos
             _globalBase = UriPolicy.RequireSecureBase(globalUri, "The partner API host named by whoami");
             _partnerId = partnerId;
             _customers = null;
+            _usage.Clear();
             return Connection!;
         }
 
@@ -144,9 +151,91 @@ namespace PsaMapping.Engine.Sophos
 
         private async Task<IReadOnlyList<SophosCustomer>> FetchAllCustomersAsync(IOperationObserver observer, CancellationToken cancellationToken)
         {
-            const string activity = "Listing Sophos Central customers";
-            TenantPageDto first = await FetchTenantPageAsync(1, cancellationToken).ConfigureAwait(false);
-            var pages = new List<TenantPageDto> { first };
+            List<TenantDto> tenants = (await ReadAllPagesAsync<TenantDto>(TenantsEndpoint, "partner/v1/tenants", "the customer list",
+                "Listing Sophos Central customers", notFoundMeansNone: false, observer, cancellationToken).ConfigureAwait(false))!;
+
+            // A tenant added while we page can shift another onto two pages: keep the first sighting.
+            var seen = new HashSet<Guid>();
+            var customers = new List<SophosCustomer>();
+            foreach (TenantDto tenant in tenants)
+                if (seen.Add(tenant.Id)) customers.Add(tenant.ToCustomer());
+
+            observer.Verbose($"Fetched {customers.Count} Sophos Central customers.");
+            return customers;
+        }
+
+        /// <summary>
+        /// The billing usage report of a month (GET /partner/v1/billing/usage/{year}/{month}), every page of it,
+        /// fetched once per session and month unless <paramref name="refresh"/>. A 404 is Sophos saying it has no
+        /// report for that month (yet): the answer then has <see cref="SophosUsageReport.HasData"/> false.
+        /// </summary>
+        public async Task<SophosUsageReport> GetUsageAsync(int year, int month, bool refresh, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            if (year < 2000 || year > 9999) throw new ArgumentOutOfRangeException(nameof(year), year, "The year must be between 2000 and 9999.");
+            if (month < 1 || month > 12) throw new ArgumentOutOfRangeException(nameof(month), month, "The month must be between 1 and 12.");
+            observer = observer ?? NullObserver.Instance;
+            string key = string.Format(CultureInfo.InvariantCulture, "{0:D4}/{1:D2}", year, month);
+            await _usageLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!refresh && _usage.TryGetValue(key, out SophosUsageReport? cached))
+                {
+                    observer.Verbose($"Using the Sophos Central usage of {key} already fetched in this session.");
+                    return cached;
+                }
+
+                List<UsageItemDto>? items = await ReadAllPagesAsync<UsageItemDto>(UsageEndpoint, "partner/v1/billing/usage/" + key,
+                    "the billing usage of " + key, "Reading Sophos Central usage of " + key, notFoundMeansNone: true, observer,
+                    cancellationToken).ConfigureAwait(false);
+                var report = items == null
+                    ? new SophosUsageReport(year, month, false, Array.Empty<SophosUsageItem>())
+                    : new SophosUsageReport(year, month, true, items.Select(item => item.ToItem(year, month)).ToList());
+                observer.Verbose(report.HasData
+                    ? $"Fetched {report.Items.Count} Sophos Central usage items for {key}."
+                    : $"Sophos Central has no usage report for {key} yet.");
+                _usage[key] = report;
+                return report;
+            }
+            finally
+            {
+                _usageLock.Release();
+            }
+        }
+
+        /// <summary>
+        /// Every item of a Sophos list, whichever way the answers page: when a page carries pages.nextKey, the next
+        /// is asked for with pageFromKey (one after another, as keys come); otherwise by page number, the rest at
+        /// once when page 1 tells the total, or on until a short page when it does not. Null when the first page is
+        /// a 404 and <paramref name="notFoundMeansNone"/>.
+        /// </summary>
+        private async Task<List<T>?> ReadAllPagesAsync<T>(string endpoint, string path, string what, string activity, bool notFoundMeansNone,
+            IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            Task<PageDto<T>?> Page(string query, string label) => FetchPageAsync<T>(endpoint, path + "?" + query, what, label, notFoundMeansNone, cancellationToken);
+            string ByNumber(int page) => string.Format(CultureInfo.InvariantCulture, "page={0}&pageSize={1}&pageTotal=true", page, PageSize);
+
+            PageDto<T>? first = await Page(ByNumber(1), "page 1").ConfigureAwait(false);
+            if (first == null) return null;
+            var items = new List<T>(first.Items);
+
+            if (!string.IsNullOrEmpty(first.Pages?.NextKey))
+            {
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                string? key = first.Pages!.NextKey;
+                for (int page = 2; !string.IsNullOrEmpty(key); page++)
+                {
+                    if (!keys.Add(key!))
+                        throw new PsaMappingException("SophosInvalidResponse", PsaErrorKind.InvalidResponse,
+                            $"{Service.Name} answered {what} with a next-page key it had already given; reading stopped rather than loop. Run the command again; if it persists, report it to Sophos.");
+                    observer.Progress(new OperationProgress(activity, $"Page {page}", 0, 0));
+                    PageDto<T> next = await Page(string.Format(CultureInfo.InvariantCulture, "pageFromKey={0}&pageSize={1}&pageTotal=true",
+                        Uri.EscapeDataString(key!), PageSize), "page " + page).ConfigureAwait(false) ?? throw NoLongerThere(what, page);
+                    items.AddRange(next.Items);
+                    key = next.Pages?.NextKey;
+                }
+
+                return items;
+            }
 
             int? total = first.Pages?.Total;
             if (total.HasValue)
@@ -155,45 +244,42 @@ namespace PsaMapping.Engine.Sophos
                 int done = 1;
                 var rest = Enumerable.Range(2, Math.Max(0, total.Value - 1)).Select(async page =>
                 {
-                    TenantPageDto dto = await FetchTenantPageAsync(page, cancellationToken).ConfigureAwait(false);
+                    PageDto<T> dto = await Page(ByNumber(page), "page " + page).ConfigureAwait(false) ?? throw NoLongerThere(what, page);
                     int completed = Interlocked.Increment(ref done);
                     observer.Progress(new OperationProgress(activity, $"Page {completed} of {total}", completed, total.Value));
                     return dto;
                 }).ToList();
-                pages.AddRange(await Task.WhenAll(rest).ConfigureAwait(false));
+                foreach (PageDto<T> page in await Task.WhenAll(rest).ConfigureAwait(false)) items.AddRange(page.Items);
             }
             else
             {
                 // A server that does not report the total: read on until a short page. The bound keeps a
                 // misbehaving server from holding us in an endless loop.
-                TenantPageDto last = first;
-                for (int page = 2; last.Items.Count >= TenantPageSize && page <= 100000; page++)
+                PageDto<T> last = first;
+                for (int page = 2; last.Items.Count >= PageSize && page <= 100000; page++)
                 {
                     observer.Progress(new OperationProgress(activity, $"Page {page}", 0, 0));
-                    last = await FetchTenantPageAsync(page, cancellationToken).ConfigureAwait(false);
-                    pages.Add(last);
+                    last = await Page(ByNumber(page), "page " + page).ConfigureAwait(false) ?? throw NoLongerThere(what, page);
+                    items.AddRange(last.Items);
                 }
             }
 
-            // A tenant added while we page can shift another onto two pages: keep the first sighting.
-            var seen = new HashSet<Guid>();
-            var customers = new List<SophosCustomer>();
-            foreach (TenantDto tenant in pages.SelectMany(page => page.Items))
-                if (seen.Add(tenant.Id)) customers.Add(tenant.ToCustomer());
-
-            observer.Verbose($"Fetched {customers.Count} Sophos Central customers in {pages.Count} page(s).");
-            return customers;
+            return items;
         }
 
-        private async Task<TenantPageDto> FetchTenantPageAsync(int page, CancellationToken cancellationToken)
+        private static PsaMappingException NoLongerThere(string what, int page) =>
+            new PsaMappingException("SophosNotFound", PsaErrorKind.NotFound,
+                $"{Service.Name} answered page {page} of {what} with 404 after page 1 was there. Run the command again.");
+
+        private async Task<PageDto<T>?> FetchPageAsync<T>(string endpoint, string pathAndQuery, string what, string label, bool notFoundMeansNone,
+            CancellationToken cancellationToken)
         {
-            Uri global = RequireConnected();
-            var uri = new Uri(global, string.Format(CultureInfo.InvariantCulture,
-                "partner/v1/tenants?page={0}&pageSize={1}&pageTotal=true", page, TenantPageSize));
-            using (HttpResponseMessage response = await SendPartnerRequestAsync(TenantsEndpoint, uri, cancellationToken).ConfigureAwait(false))
+            var uri = new Uri(RequireConnected(), pathAndQuery);
+            using (HttpResponseMessage response = await SendPartnerRequestAsync(endpoint, uri, cancellationToken).ConfigureAwait(false))
             {
-                await EnsureSuccessAsync(response, "the customer list", cancellationToken).ConfigureAwait(false);
-                return await JsonBody.ReadAsync<TenantPageDto>(response, Service, "GET /partner/v1/tenants (page " + page + ")").ConfigureAwait(false);
+                if (notFoundMeansNone && response.StatusCode == HttpStatusCode.NotFound) return null;
+                await EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
+                return await JsonBody.ReadAsync<PageDto<T>>(response, Service, "GET /" + pathAndQuery.Split('?')[0] + " (" + label + ")").ConfigureAwait(false);
             }
         }
 
@@ -351,6 +437,7 @@ namespace PsaMapping.Engine.Sophos
             Http.Dispose();
             _tokenLock.Dispose();
             _customersLock.Dispose();
+            _usageLock.Dispose();
         }
     }
 }

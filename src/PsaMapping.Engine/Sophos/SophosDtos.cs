@@ -36,10 +36,11 @@ namespace PsaMapping.Engine.Sophos
         public string? DataRegion { get; set; }
     }
 
-    internal sealed class TenantPageDto
+    /// <summary>A page of a Sophos list: items, and the paging by number (current/total) or by key (nextKey).</summary>
+    internal sealed class PageDto<T>
     {
         [JsonProperty(Required = Required.Always)]
-        public List<TenantDto> Items { get; set; } = new List<TenantDto>();
+        public List<T> Items { get; set; } = new List<T>();
 
         public PagesDto? Pages { get; set; }
     }
@@ -51,6 +52,9 @@ namespace PsaMapping.Engine.Sophos
         public int? Total { get; set; }
         public int? Items { get; set; }
         public int? MaxSize { get; set; }
+
+        /// <summary>Key paging: what to send as pageFromKey for the next page; absent on the last one.</summary>
+        public string? NextKey { get; set; }
     }
 
     internal sealed class TenantDto
@@ -69,5 +73,41 @@ namespace PsaMapping.Engine.Sophos
 
         public SophosCustomer ToCustomer() =>
             new SophosCustomer(Id, Name, ShowAs, DataRegion, DataGeography, BillingType, ApiHost);
+    }
+}
+
+namespace PsaMapping.Engine.Sophos
+{
+    /// <summary>One item of the monthly billing usage report (field names as Sophos's clients read them).</summary>
+    internal sealed class UsageItemDto
+    {
+        public Guid? AccountId { get; set; }
+        public string? AssignedAccountIdentifier { get; set; }
+
+        [JsonProperty(Required = Required.Always)]
+        public string ProductCode { get; set; } = "";
+
+        public string? Sku { get; set; }
+        public string? ProductDescription { get; set; }
+        public string? ProductGroup { get; set; }
+
+        [JsonProperty(Required = Required.Always)]
+        public decimal BillableQuantity { get; set; }
+
+        public decimal? ActualQuantity { get; set; }
+        public decimal? OrderedQuantity { get; set; }
+        public DateTime? BillingStartDate { get; set; }
+        public DateTime? BillingEndDate { get; set; }
+        public string? OrderLineItemNumber { get; set; }
+
+        // Prices come as strings; they are passed through, never computed with.
+        public string? UnitPrice { get; set; }
+        public string? UnitPriceCurrency { get; set; }
+        public string? NetPrice { get; set; }
+        public string? NetPriceCurrency { get; set; }
+
+        public SophosUsageItem ToItem(int year, int month) => new SophosUsageItem(year, month, AccountId, AssignedAccountIdentifier, ProductCode.Trim(),
+            Sku, ProductDescription, ProductGroup, BillableQuantity, ActualQuantity, OrderedQuantity, BillingStartDate, BillingEndDate,
+            OrderLineItemNumber, UnitPrice, UnitPriceCurrency, NetPrice, NetPriceCurrency);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace PsaMapping.Engine.Sophos
 {
@@ -49,5 +50,85 @@ namespace PsaMapping.Engine.Sophos
 
         /// <summary>When the current token expires; the module gets a new one before then by itself.</summary>
         public DateTimeOffset TokenExpiresAt { get; }
+    }
+}
+
+namespace PsaMapping.Engine.Sophos
+{
+    /// <summary>
+    /// One line of a month's billing usage report: one product of one tenant. <see cref="SophosCustomerId"/> is
+    /// empty for the few items Sophos reports without an account.
+    /// </summary>
+    public sealed class SophosUsageItem
+    {
+        public SophosUsageItem(int year, int month, Guid? accountId, string? accountName, string productCode, string? sku, string? productDescription,
+            string? productGroup, decimal billableQuantity, decimal? actualQuantity, decimal? orderedQuantity, DateTime? billingStartDate,
+            DateTime? billingEndDate, string? orderLineItemNumber, string? unitPrice, string? unitPriceCurrency, string? netPrice, string? netPriceCurrency)
+        {
+            Year = year;
+            Month = month;
+            SophosCustomerId = accountId;
+            SophosCustomerName = accountName;
+            ProductCode = productCode;
+            Sku = sku;
+            ProductDescription = productDescription;
+            ProductGroup = productGroup;
+            BillableQuantity = billableQuantity;
+            ActualQuantity = actualQuantity;
+            OrderedQuantity = orderedQuantity;
+            BillingStartDate = billingStartDate;
+            BillingEndDate = billingEndDate;
+            OrderLineItemNumber = orderLineItemNumber;
+            UnitPrice = unitPrice;
+            UnitPriceCurrency = unitPriceCurrency;
+            NetPrice = netPrice;
+            NetPriceCurrency = netPriceCurrency;
+        }
+
+        public int Year { get; }
+        public int Month { get; }
+
+        /// <summary>The tenant (Sophos's accountId); null for an item without one.</summary>
+        public Guid? SophosCustomerId { get; }
+
+        /// <summary>Sophos's assignedAccountIdentifier: the customer's name as the report gives it.</summary>
+        public string? SophosCustomerName { get; }
+
+        public string ProductCode { get; }
+        public string? Sku { get; }
+        public string? ProductDescription { get; }
+        public string? ProductGroup { get; }
+
+        /// <summary>What Sophos bills: the quantity a sync pushes.</summary>
+        public decimal BillableQuantity { get; }
+        public decimal? ActualQuantity { get; }
+        public decimal? OrderedQuantity { get; }
+        public DateTime? BillingStartDate { get; }
+        public DateTime? BillingEndDate { get; }
+        public string? OrderLineItemNumber { get; }
+        public string? UnitPrice { get; }
+        public string? UnitPriceCurrency { get; }
+        public string? NetPrice { get; }
+        public string? NetPriceCurrency { get; }
+    }
+
+    /// <summary>
+    /// A month's billing usage report. <see cref="HasData"/> is false when Sophos has no report for the month
+    /// (yet): it answered 404, which is not a failure, and then <see cref="Items"/> is empty.
+    /// </summary>
+    public sealed class SophosUsageReport
+    {
+        public SophosUsageReport(int year, int month, bool hasData, IReadOnlyList<SophosUsageItem> items)
+        {
+            Year = year;
+            Month = month;
+            HasData = hasData;
+            Items = items;
+        }
+
+        public int Year { get; }
+        public int Month { get; }
+        public bool HasData { get; }
+        public IReadOnlyList<SophosUsageItem> Items { get; }
     }
 }

@@ -1,0 +1,135 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
+using PsaMapping.Engine.Http;
+
+namespace PsaMapping.Engine.Tests;
+
+/// <summary>
+/// A request that bills (an Autotask adjustment) must never be sent twice when it may have been processed: the
+/// pipeline retries it only on answers that prove it was not, and says "unknown" otherwise.
+/// </summary>
+public sealed class SendOnceTests
+{
+    private static readonly Uri Target = new("https://api.example.test/adjust");
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+
+    private ResilientHttpClient Client(StubHandler handler, Action<ResilienceOptions>? configure = null)
+    {
+        var options = new ResilienceOptions { BaseDelay = TimeSpan.Zero, BreakerMinimumThroughput = 100 };
+        configure?.Invoke(options);
+        return new ResilientHttpClient(new ApiService("Test Service", "TestService"), handler, options, _time);
+    }
+
+    private static Func<HttpRequestMessage> Post => () => new HttpRequestMessage(HttpMethod.Post, Target) { Content = new StringContent("{\"unitChange\":3}") };
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    [InlineData(408)]
+    public async Task A_server_failure_is_not_retried_and_its_outcome_is_unknown(int status)
+    {
+        var handler = new StubHandler(_ => StubHandler.Status(status, "{\"Message\":\"An error has occurred.\"}"));
+        using var client = Client(handler);
+
+        var error = await Assert.ThrowsAsync<RequestOutcomeUnknownException>(() => client.SendOnceAsync("adjust", Post, CancellationToken.None));
+
+        Assert.Equal(1, handler.Calls);
+        Assert.Equal("TestServiceOutcomeUnknown", error.ErrorId);
+        Assert.Equal(0, client.Requests.Retries);
+    }
+
+    [Fact]
+    public async Task The_same_failure_is_retried_for_a_request_that_may_be_repeated()
+    {
+        var handler = new StubHandler(call => call == 1 ? StubHandler.Status(503) : StubHandler.Status(200));
+        using var client = Client(handler);
+
+        using HttpResponseMessage response = await client.SendAsync("adjust", Post, CancellationToken.None);
+
+        Assert.Equal(2, handler.Calls);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_not_retried_and_its_outcome_is_unknown()
+    {
+        var handler = new StubHandler((_, _, _) => throw new HttpRequestException("The response ended prematurely.", new IOException("reset")));
+        using var client = Client(handler);
+
+        await Assert.ThrowsAsync<RequestOutcomeUnknownException>(() => client.SendOnceAsync("adjust", Post, CancellationToken.None));
+
+        Assert.Equal(1, handler.Calls);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_times_out_is_not_retried_and_its_outcome_is_unknown()
+    {
+        var handler = new StubHandler(async (_, _, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return StubHandler.Status(200);
+        });
+        using var client = Client(handler, o => o.AttemptTimeout = TimeSpan.FromSeconds(20));
+
+        Task<HttpResponseMessage> send = client.SendOnceAsync("adjust", Post, CancellationToken.None);
+        await Eventually.True(() => handler.Calls == 1, "the attempt is made");
+        _time.Advance(TimeSpan.FromSeconds(20));
+
+        var error = await Assert.ThrowsAsync<RequestOutcomeUnknownException>(() => send.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("no answer within 20 seconds", error.Message);
+        Assert.Equal(1, handler.Calls);
+    }
+
+    [Fact]
+    public async Task A_429_proves_nothing_was_processed_and_is_retried()
+    {
+        var handler = new StubHandler(call => call == 1 ? StubHandler.Status(429, retryAfterSeconds: 0) : StubHandler.Status(200, "{\"itemId\":7}"));
+        using var client = Client(handler);
+
+        using HttpResponseMessage response = await client.SendOnceAsync("adjust", Post, CancellationToken.None);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(2, handler.Calls);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_never_left_and_is_retried()
+    {
+        var handler = new StubHandler((_, call, _) => call == 1
+            ? throw new HttpRequestException("refused", new SocketException((int)SocketError.ConnectionRefused))
+            : Task.FromResult(StubHandler.Status(200)));
+        using var client = Client(handler);
+
+        using HttpResponseMessage response = await client.SendOnceAsync("adjust", Post, CancellationToken.None);
+
+        Assert.Equal(2, handler.Calls);
+    }
+
+    [Fact]
+    public async Task A_request_refused_unprocessed_through_every_retry_is_unavailable_not_unknown()
+    {
+        var handler = new StubHandler(_ => StubHandler.Status(429, retryAfterSeconds: 0));
+        using var client = Client(handler, o => o.MaxRetryAttempts = 2);
+
+        var error = await Assert.ThrowsAsync<PsaMappingException>(() => client.SendOnceAsync("adjust", Post, CancellationToken.None));
+
+        Assert.IsNotType<RequestOutcomeUnknownException>(error);
+        Assert.Equal(PsaErrorKind.Unavailable, error.Kind);
+        Assert.Equal(3, handler.Calls);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(404)]
+    public async Task A_definitive_refusal_is_returned_for_the_caller_to_read(int status)
+    {
+        var handler = new StubHandler(_ => StubHandler.Status(status, "{\"errors\":[\"no\"]}"));
+        using var client = Client(handler);
+
+        using HttpResponseMessage response = await client.SendOnceAsync("adjust", Post, CancellationToken.None);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(1, handler.Calls);
+    }
+}
