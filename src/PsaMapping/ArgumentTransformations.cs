@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 
 namespace PsaMapping
@@ -50,6 +51,58 @@ namespace PsaMapping
 
             throw new ArgumentTransformationMetadataException(
                 $"'{value}' is not a yes or no. Use True or False (or 1/0, yes/no, on/off).");
+        }
+    }
+}
+
+namespace PsaMapping
+{
+    /// <summary>
+    /// An Autotask id: a whole decimal number and nothing else. PowerShell alone would round "100001.6" to
+    /// 100002 (another contract), read "0x186A1" as hexadecimal and "1e5" as 100000, each silently naming a
+    /// record the user never meant. An empty cell is "not given", as with <see cref="EmptyAsNullAttribute"/>.
+    /// </summary>
+    /// <remarks>
+    /// Anything else becomes a <see cref="NotAnId"/>, which no conversion accepts: typed on the command line
+    /// it is a binding error quoting the value; from a piped row it leaves the parameter unbound, which
+    /// Set-PsaMapping reports as MappingColumnInvalid on that row (a transformation that threw would end the
+    /// row with a generic binding error instead).
+    /// </remarks>
+    public sealed class WholeNumberAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            switch (value)
+            {
+                case null:
+                    return null;
+                case long _:
+                case int _:
+                case short _:
+                case byte _:
+                case uint _:
+                case ushort _:
+                    return Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+                case string text:
+                    string trimmed = text.Trim();
+                    if (trimmed.Length == 0) return null;
+                    if (trimmed.Length <= 18 && trimmed.All(c => c >= '0' && c <= '9'))
+                        return long.Parse(trimmed, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+            }
+
+            return new NotAnId(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        }
+
+        /// <summary>A value given where an id was expected that is not one; shown as the value itself.</summary>
+        public sealed class NotAnId
+        {
+            private readonly string _text;
+
+            public NotAnId(string text) => _text = PsaMapping.Engine.UserText.Clip(text);
+
+            public override string ToString() => _text;
         }
     }
 }

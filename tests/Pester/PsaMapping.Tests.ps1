@@ -180,7 +180,7 @@ BeforeAll {
         }
     }
 
-    # The text of information records (such as 'Saved 1 mappings (1 new, 0 changed, 0 unchanged).').
+    # The text of information records (such as 'Saved 1 mapping (1 new, 0 changed; 0 already as given).').
     function Get-InformationText([object[]]$Records) {
         @($Records | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_.MessageData })
     }
@@ -725,7 +725,7 @@ Describe 'Set-PsaMapping' {
         $info = $null
         Set-PsaMapping -SophosCustomer 'Contoso Ltd' -AutotaskCompany 'Contoso' -Contract 'Sophos MSP - Contoso' -SyncEnabled $true -InformationVariable info -ErrorAction Stop
 
-        Get-InformationText $info | Should -Contain 'Saved 1 mappings (1 new, 0 changed, 0 unchanged).'
+        Get-InformationText $info | Should -Contain 'Saved 1 mapping (1 new, 0 changed; 0 already as given).'
         $rows = @(Get-PsaMapping)
         $rows.Count | Should -Be 1
         $rows[0].SophosCustomerId | Should -Be (Get-CustomerId 'Contoso Ltd')
@@ -800,7 +800,7 @@ Describe 'Set-PsaMapping' {
     It 'accepts <Case> with a warning' -TestCases @(
         @{ Case = 'an expired contract'; Warning = 'ended on'
            Arguments = @{ SophosCustomer = 'Contoso Ltd'; AutotaskCompany = 'Contoso'; Contract = 'Contoso Backup' } }
-        @{ Case = 'a contract name another contract has'; Warning = "also used by contract id 100005 of 'Contoso Ltd' (id 1002)"
+        @{ Case = 'a contract name another contract has'; Warning = "The contract name 'Sophos MSP' is used by"
            Arguments = @{ SophosCustomer = 'Fabrikam, Inc.'; AutotaskCompanyId = 1003; Contract = 'Sophos MSP' } }
         @{ Case = 'sync on a contract that is not Recurring Service'; Warning = 'Recurring Service'
            Arguments = @{ SophosCustomer = 'Contoso Ltd'; AutotaskCompany = 'Contoso'; Contract = 'Contoso Managed Services'; SyncEnabled = $true } }
@@ -824,7 +824,7 @@ Describe 'Set-PsaMapping' {
         $warnings = $null
         Set-PsaMapping -SophosCustomer 'Contoso Ltd.' -ContractId 100001 -WarningAction SilentlyContinue -WarningVariable warnings -ErrorAction Stop
 
-        (@($warnings) -join "`n") | Should -Match ([regex]::Escape("also mapped to 'Contoso Ltd'"))
+        (@($warnings) -join "`n") | Should -Match ([regex]::Escape("(id 100001) is mapped to 2 customers, including 'Contoso Ltd.'"))
         @(Get-PsaMapping).Count | Should -Be 2
     }
 
@@ -835,8 +835,8 @@ Describe 'Set-PsaMapping' {
         Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100004 -InformationVariable changed -WarningAction SilentlyContinue -ErrorAction Stop
         Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100004 -InformationVariable unchanged -WarningAction SilentlyContinue -ErrorAction Stop
 
-        Get-InformationText $changed | Should -Contain 'Saved 1 mappings (0 new, 1 changed, 0 unchanged).'
-        Get-InformationText $unchanged | Should -Contain 'Saved 1 mappings (0 new, 0 changed, 1 unchanged).'
+        (@(Get-InformationText $changed) -join "`n") | Should -Match ([regex]::Escape('Saved 1 mapping (0 new, 1 changed; 0 already as given).'))
+        Get-InformationText $unchanged | Should -Contain 'Nothing to save: the mapping is saved as given.'
         $rows = @(Get-PsaMapping)
         $rows.Count | Should -Be 1
         $rows[0].ContractId | Should -Be 100004
@@ -1069,7 +1069,7 @@ Describe 'Get-PsaMapping | Export-Csv, then Import-Csv | Set-PsaMapping' {
 
         Import-Csv $path | Set-PsaMapping -InformationVariable info -WarningAction SilentlyContinue -ErrorAction Stop
 
-        Get-InformationText $info | Should -Contain 'Saved 3 mappings (0 new, 0 changed, 3 unchanged).'
+        Get-InformationText $info | Should -Contain 'Nothing to save: all 3 mappings are saved as given.'
         @(Get-PsaMappingHistory).Count | Should -Be 3
     }
 }

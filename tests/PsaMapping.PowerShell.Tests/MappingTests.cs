@@ -23,7 +23,7 @@ public sealed class MappingTests : StoreSessionTests
     {
         HostResult result = Set("-SophosCustomer 'Contoso Ltd' -AutotaskCompany 'Contoso' -Contract 'Sophos MSP - Contoso' -SyncEnabled $true").ThrowOnFailure();
 
-        Assert.Contains(result.Information, i => i.MessageData.ToString() == "Saved 1 mappings (1 new, 0 changed, 0 unchanged).");
+        Assert.Contains(result.Information, i => i.MessageData.ToString() == "Saved 1 mapping (1 new, 0 changed; 0 already as given).");
         PSObject row = Assert.Single(Mappings());
         Assert.Equal(Tenant("Contoso Ltd"), row.Properties["SophosCustomerId"].Value);
         Assert.Equal(1001L, row.Properties["AutotaskCompanyId"].Value);
@@ -107,11 +107,11 @@ public sealed class MappingTests : StoreSessionTests
     }
 
     [Fact]
-    public void A_contract_name_used_by_another_contract_is_accepted_with_a_warning_naming_it()
+    public void A_contract_name_used_by_another_contract_is_accepted_with_a_warning()
     {
         HostResult result = Set("-SophosCustomer 'Fabrikam, Inc.' -AutotaskCompanyId 1003 -Contract 'Sophos MSP'").ThrowOnFailure();
 
-        Assert.Contains("also used by contract id 100005 of 'Contoso Ltd' (id 1002)", Warnings(result));
+        Assert.Contains("The contract name 'Sophos MSP' is used by", Warnings(result));
         Assert.Equal(100006L, Assert.Single(Mappings()).Properties["ContractId"].Value);
     }
 
@@ -130,7 +130,7 @@ public sealed class MappingTests : StoreSessionTests
         Set("-SophosCustomer 'Contoso Ltd' -ContractId 100001").ThrowOnFailure();
         HostResult second = Set("-SophosCustomer 'Contoso Ltd.' -ContractId 100001").ThrowOnFailure();
 
-        Assert.Contains("also mapped to 'Contoso Ltd'", Warnings(second));
+        Assert.Contains("(id 100001) is mapped to 2 customers, including 'Contoso Ltd.'", Warnings(second));
         Assert.Equal(2, Mappings().Count);
     }
 
@@ -141,8 +141,8 @@ public sealed class MappingTests : StoreSessionTests
         HostResult changed = Set("-SophosCustomer 'Contoso Ltd' -ContractId 100004").ThrowOnFailure();
         HostResult unchanged = Set("-SophosCustomer 'Contoso Ltd' -ContractId 100004").ThrowOnFailure();
 
-        Assert.Contains(changed.Information, i => i.MessageData.ToString() == "Saved 1 mappings (0 new, 1 changed, 0 unchanged).");
-        Assert.Contains(unchanged.Information, i => i.MessageData.ToString() == "Saved 1 mappings (0 new, 0 changed, 1 unchanged).");
+        Assert.Contains(changed.Information, i => i.MessageData.ToString()!.StartsWith("Saved 1 mapping (0 new, 1 changed; 0 already as given).", StringComparison.Ordinal));
+        Assert.Contains(unchanged.Information, i => i.MessageData.ToString() == "Nothing to save: the mapping is saved as given.");
         Assert.Equal(100004L, Assert.Single(Mappings()).Properties["ContractId"].Value);
     }
 

@@ -38,14 +38,31 @@ public sealed class SuggestionTests : StoreSessionTests
     [Fact]
     public void High_confidence_suggestions_pipe_into_Set_PsaMapping_and_are_right()
     {
-        HostResult result = Host.Invoke("Get-PsaMappingSuggestion | Where-Object Confidence -eq 'High' | Set-PsaMapping -SyncEnabled $true -WarningAction SilentlyContinue").ThrowOnFailure();
+        HostResult result = Host.Invoke("Get-PsaMappingSuggestion | Where-Object Confidence -eq 'High' | Set-PsaMapping -WarningAction SilentlyContinue").ThrowOnFailure();
 
         var mapped = Host.Invoke("Get-PsaMapping").ThrowOnFailure().Output;
         Assert.True(mapped.Count > Server.Tenants.Count / 2, $"{mapped.Count} of {Server.Tenants.Count} mapped with High confidence");
         int wrong = mapped.Count(m => Server.IntendedCompanyId((Guid)m.Properties["SophosCustomerId"].Value) != (long)m.Properties["AutotaskCompanyId"].Value);
         _output.WriteLine($"{mapped.Count} High suggestions saved, {wrong} not the intended company");
         Assert.True(wrong <= mapped.Count / 100, $"{wrong} of {mapped.Count} High suggestions are wrong");
-        Assert.All(mapped, m => Assert.True((bool)m.Properties["SyncEnabled"].Value));
+    }
+
+    [Fact]
+    public void High_suggestions_switch_sync_on_exactly_where_the_contract_is_an_active_Recurring_Service_contract()
+    {
+        HostResult result = Host.Invoke("Get-PsaMappingSuggestion | Where-Object Confidence -eq 'High' | Set-PsaMapping").ThrowOnFailure();
+
+        Assert.DoesNotContain(result.Warnings, w => w.Message.Contains("Recurring Service"));
+        var mapped = Host.Invoke("Get-PsaMapping").ThrowOnFailure().Output;
+        var contracts = Server.Contracts.ToDictionary(c => c.Id);
+        Assert.Contains(mapped, m => (bool)m.Properties["SyncEnabled"].Value);
+        Assert.All(mapped, m =>
+        {
+            var contract = contracts[(long)m.Properties["ContractId"].Value];
+            bool canTakeUsage = contract.ContractType == PsaMapping.Sandbox.AutotaskCodes.ContractType.RecurringService
+                                && contract.Status == PsaMapping.Sandbox.AutotaskCodes.ContractStatus.Active;
+            Assert.Equal(canTakeUsage, (bool)m.Properties["SyncEnabled"].Value);
+        });
     }
 
     [Fact]

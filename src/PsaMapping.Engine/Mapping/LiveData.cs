@@ -15,7 +15,7 @@ namespace PsaMapping.Engine.Mapping
     /// </summary>
     public sealed class LiveData
     {
-        private LiveData(IReadOnlyList<SophosCustomer> customers, IEnumerable<AutotaskCompany> companies,
+        internal LiveData(IReadOnlyList<SophosCustomer> customers, IEnumerable<AutotaskCompany> companies,
             IEnumerable<AutotaskContract> contracts, IEnumerable<AutotaskContract> sameNamedContracts)
         {
             Customers = customers.GroupBy(c => c.SophosCustomerId).ToDictionary(g => g.Key, g => g.First());
@@ -121,6 +121,6 @@ namespace PsaMapping.Engine.Mapping
         }
 
         /// <summary>A company's name for messages, with its id.</summary>
-        public string CompanyLabel(long id) => Companies.TryGetValue(id, out AutotaskCompany? company) ? $"'{company.AutotaskCompanyName}' (id {id})" : $"id {id}";
+        public string CompanyLabel(long id) => Companies.TryGetValue(id, out AutotaskCompany? company) ? $"'{UserText.Clip(company.AutotaskCompanyName)}' (id {id})" : $"id {id}";
     }
 }

@@ -27,7 +27,7 @@ namespace PsaMapping.Engine.Mapping
     /// <summary>A row that passed every rule: the mapping to save, and what the user should know about it.</summary>
     public sealed class ResolvedMapping
     {
-        public ResolvedMapping(MappingRequest request, CustomerMapping mapping, System.Collections.Generic.IReadOnlyList<string> warnings)
+        public ResolvedMapping(MappingRequest request, CustomerMapping mapping, System.Collections.Generic.IReadOnlyList<MappingWarning> warnings)
         {
             Request = request;
             Mapping = mapping;
@@ -36,6 +36,6 @@ namespace PsaMapping.Engine.Mapping
 
         public MappingRequest Request { get; }
         public CustomerMapping Mapping { get; }
-        public System.Collections.Generic.IReadOnlyList<string> Warnings { get; }
+        public System.Collections.Generic.IReadOnlyList<MappingWarning> Warnings { get; }
     }
 }

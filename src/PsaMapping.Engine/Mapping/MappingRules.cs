@@ -22,6 +22,39 @@ namespace PsaMapping.Engine.Mapping
         public PsaMappingException? Error { get; }
     }
 
+    /// <summary>A customer given by more than one row of one pipeline.</summary>
+    public sealed class RepeatedCustomer
+    {
+        public RepeatedCustomer(SophosCustomer customer, int rows, bool anyValid)
+        {
+            Customer = customer;
+            Rows = rows;
+            AnyValid = anyValid;
+        }
+
+        public SophosCustomer Customer { get; }
+        public int Rows { get; }
+
+        /// <summary>True when at least one of the rows passed the rules (the last of those is the one kept).</summary>
+        public bool AnyValid { get; }
+
+        public string Message => $"The customer '{UserText.Clip(Customer.SophosCustomerName)}' is given in {Rows} rows of this pipeline; " +
+                                 (AnyValid ? "the last valid one was kept. Give each customer once." : "none of them was valid. Give each customer once.");
+    }
+
+    /// <summary>Every row's outcome, and the customers given more than once.</summary>
+    public sealed class RuleResolution
+    {
+        public RuleResolution(IReadOnlyList<RuleOutcome> outcomes, IReadOnlyList<RepeatedCustomer> repeated)
+        {
+            Outcomes = outcomes;
+            Repeated = repeated;
+        }
+
+        public IReadOnlyList<RuleOutcome> Outcomes { get; }
+        public IReadOnlyList<RepeatedCustomer> Repeated { get; }
+    }
+
     /// <summary>
     /// The rules of a mapping, as the Sophos page states them: the customer exists; the company exists and is
     /// active; the contract is that company's and not cancelled. Expired contracts, contract names used more
@@ -30,29 +63,32 @@ namespace PsaMapping.Engine.Mapping
     /// </summary>
     public static class MappingRules
     {
-        public static IReadOnlyList<RuleOutcome> Resolve(IReadOnlyList<MappingRequest> requests, LiveData live, MappingSnapshot saved)
+        public static RuleResolution Resolve(IReadOnlyList<MappingRequest> requests, LiveData live, MappingSnapshot saved)
         {
             var outcomes = new List<RuleOutcome>();
-            var contractUsers = saved.Mappings.ToLookup(m => m.ContractId).ToDictionary(g => g.Key, g => g.ToList());
-            var rowsSeen = new HashSet<Guid>();
+            var users = new ContractUsers(saved.Mappings);
+            var rowsByCustomer = new Dictionary<Guid, (SophosCustomer Customer, int Rows, bool AnyValid)>();
 
             foreach (MappingRequest request in requests)
             {
+                SophosCustomer? customer = null;
                 try
                 {
-                    var warnings = new List<string>();
-                    SophosCustomer customer = ResolveCustomer(request, live, warnings);
+                    var warnings = new List<(MappingWarningKind Kind, string? Detail)>();
+                    customer = ResolveCustomer(request, live, warnings);
+                    rowsByCustomer[customer.SophosCustomerId] = rowsByCustomer.TryGetValue(customer.SophosCustomerId, out var seen)
+                        ? (customer, seen.Rows + 1, seen.AnyValid)
+                        : (customer, 1, false);
                     (AutotaskCompany company, AutotaskContract contract) = ResolveCompanyAndContract(request, live);
 
                     bool sync = request.SyncEnabled ?? saved.Find(customer.SophosCustomerId)?.SyncEnabled ?? false;
-                    if (!rowsSeen.Add(customer.SophosCustomerId))
-                        warnings.Add($"The customer '{customer.SophosCustomerName}' appears more than once; the last row is kept.");
-                    AddContractWarnings(contract, sync, customer, live, contractUsers, warnings);
-
                     var mapping = new CustomerMapping(customer.SophosCustomerId, customer.SophosCustomerName, company.AutotaskCompanyId,
                         company.AutotaskCompanyName, contract.ContractId, contract.ContractName, sync);
-                    Remember(contractUsers, mapping);
-                    outcomes.Add(new RuleOutcome(request, new ResolvedMapping(request, mapping, warnings), null));
+                    users.Map(mapping);
+                    AddContractWarnings(contract, sync, customer, live, users, warnings);
+                    rowsByCustomer[customer.SophosCustomerId] = (customer, rowsByCustomer[customer.SophosCustomerId].Rows, true);
+                    outcomes.Add(new RuleOutcome(request, new ResolvedMapping(request, mapping,
+                        warnings.Select(w => new MappingWarning(w.Kind, mapping, contract, w.Detail)).ToList()), null));
                 }
                 catch (PsaMappingException error)
                 {
@@ -61,10 +97,11 @@ namespace PsaMapping.Engine.Mapping
                 }
             }
 
-            return outcomes;
+            var repeated = rowsByCustomer.Values.Where(r => r.Rows > 1).Select(r => new RepeatedCustomer(r.Customer, r.Rows, r.AnyValid)).ToList();
+            return new RuleResolution(outcomes, repeated);
         }
 
-        private static SophosCustomer ResolveCustomer(MappingRequest request, LiveData live, List<string> warnings)
+        private static SophosCustomer ResolveCustomer(MappingRequest request, LiveData live, List<(MappingWarningKind Kind, string? Detail)> warnings)
         {
             if (request.SophosCustomerId.HasValue)
             {
@@ -72,7 +109,7 @@ namespace PsaMapping.Engine.Mapping
                     throw Fail("SophosCustomerNotFound", PsaErrorKind.NotFound,
                         $"The partner has no Sophos Central customer with id {request.SophosCustomerId}. Run Get-SophosCustomer to see the customers.");
                 if (!string.IsNullOrWhiteSpace(request.SophosCustomerName) && LiveData.Key(request.SophosCustomerName) != LiveData.Key(byId.SophosCustomerName))
-                    warnings.Add($"The row names the customer '{request.SophosCustomerName}', but id {byId.SophosCustomerId} is '{byId.SophosCustomerName}' in Sophos Central; the id was used.");
+                    warnings.Add((MappingWarningKind.CustomerNameDiffers, request.SophosCustomerName));
                 return byId;
             }
 
@@ -84,9 +121,9 @@ namespace PsaMapping.Engine.Mapping
             if (matches.Count == 1) return matches[0];
             if (matches.Count == 0)
                 throw Fail("SophosCustomerNotFound", PsaErrorKind.NotFound,
-                    $"No Sophos Central customer is named '{request.SophosCustomerName}'. Run Get-SophosCustomer -Name '{request.SophosCustomerName}*' to find the exact name.");
+                    $"No Sophos Central customer is named '{UserText.Clip(request.SophosCustomerName)}'. Run Get-SophosCustomer -Name {UserText.QuotedPrefixPattern(request.SophosCustomerName)} to find the exact name.");
             throw Fail("SophosCustomerAmbiguous", PsaErrorKind.InvalidArgument,
-                $"Several Sophos Central customers are named '{request.SophosCustomerName}': " +
+                $"Several Sophos Central customers are named '{UserText.Clip(request.SophosCustomerName)}': " +
                 string.Join(", ", matches.Select(c => $"id {c.SophosCustomerId}")) + ". Give the one you mean with -SophosCustomerId.");
         }
 
@@ -104,10 +141,10 @@ namespace PsaMapping.Engine.Mapping
                 var matches = live.CompaniesByName[LiveData.Key(request.AutotaskCompanyName)].ToList();
                 if (matches.Count == 0)
                     throw Fail("AutotaskCompanyNotFound", PsaErrorKind.NotFound,
-                        $"No Autotask company is named '{request.AutotaskCompanyName}'. Use Find-AutotaskCompany '{request.AutotaskCompanyName}' to find the exact name.");
+                        $"No Autotask company is named '{UserText.Clip(request.AutotaskCompanyName)}'. Use Find-AutotaskCompany {UserText.Quoted(request.AutotaskCompanyName)} to find the exact name.");
                 if (matches.Count > 1)
                     throw Fail("AutotaskCompanyAmbiguous", PsaErrorKind.InvalidArgument,
-                        $"Several Autotask companies are named '{request.AutotaskCompanyName}': " +
+                        $"Several Autotask companies are named '{UserText.Clip(request.AutotaskCompanyName)}': " +
                         string.Join(", ", matches.Select(c => $"id {c.AutotaskCompanyId}{(c.IsActive ? "" : " (inactive)")}")) + ". Give the one you mean with -AutotaskCompanyId.");
                 company = matches[0];
             }
@@ -153,49 +190,55 @@ namespace PsaMapping.Engine.Mapping
             if (active.Count == 1) return active[0];
             if (named.Count == 0)
             {
-                string where = company != null ? $"The Autotask company '{company.AutotaskCompanyName}' has no contract named '{request.ContractName}'." : $"No Autotask contract is named '{request.ContractName}'.";
+                string where = company != null ? $"The Autotask company '{UserText.Clip(company.AutotaskCompanyName)}' has no contract named '{UserText.Clip(request.ContractName)}'." : $"No Autotask contract is named '{UserText.Clip(request.ContractName)}'.";
                 string hint = company != null ? $" Run Find-AutotaskContract -AutotaskCompanyId {company.AutotaskCompanyId} to see its contracts." : " Give the company too, or use Find-AutotaskContract.";
                 throw Fail("ContractNotFound", PsaErrorKind.NotFound, where + hint);
             }
 
             throw Fail("ContractAmbiguous", PsaErrorKind.InvalidArgument,
-                $"Several Autotask contracts are named '{request.ContractName}': " +
+                $"Several Autotask contracts are named '{UserText.Clip(request.ContractName)}': " +
                 string.Join(", ", named.Select(c => $"id {c.ContractId} of {live.CompanyLabel(c.AutotaskCompanyId)}{(c.IsActive ? "" : ", cancelled")}")) +
                 ". Give the one you mean with -ContractId" + (company == null ? " or name the company." : "."));
         }
 
         private static void AddContractWarnings(AutotaskContract contract, bool sync, SophosCustomer customer, LiveData live,
-            Dictionary<long, List<CustomerMapping>> contractUsers, List<string> warnings)
+            ContractUsers users, List<(MappingWarningKind Kind, string? Detail)> warnings)
         {
-            if (contract.IsExpired)
-                warnings.Add($"The contract '{contract.ContractName}' (id {contract.ContractId}) ended on {contract.EndDate:yyyy-MM-dd}. " +
-                             "Expired contracts are still synchronized; check it is the one to bill, or extend it in Autotask.");
-
-            var sameName = live.ActiveContractsByName[LiveData.Key(contract.ContractName)].Where(c => c.ContractId != contract.ContractId).ToList();
-            if (sameName.Count > 0)
-                warnings.Add($"The contract name '{contract.ContractName}' is also used by " +
-                             live.ContractList(sameName) +
-                             ". PsaMapping maps by id, but Sophos's own sync assumes contract names are unique across customers: rename one in Autotask.");
-
-            if (sync && !contract.SupportsUsageSync)
-                warnings.Add($"Sync is on, but '{contract.ContractName}' is a {contract.ContractType ?? "non-recurring"} contract; usage can only be synchronized into a Recurring Service contract.");
-
-            if (contractUsers.TryGetValue(contract.ContractId, out List<CustomerMapping>? users))
-            {
-                var others = users.Where(m => m.SophosCustomerId != customer.SophosCustomerId).Select(m => $"'{m.SophosCustomerName}'").Distinct().ToList();
-                if (others.Count > 0)
-                    warnings.Add($"The contract '{contract.ContractName}' (id {contract.ContractId}) is also mapped to {string.Join(", ", others)}; their usage will be billed together.");
-            }
-        }
-
-        private static void Remember(Dictionary<long, List<CustomerMapping>> contractUsers, CustomerMapping mapping)
-        {
-            foreach (var list in contractUsers.Values) list.RemoveAll(m => m.SophosCustomerId == mapping.SophosCustomerId);
-            if (!contractUsers.TryGetValue(mapping.ContractId, out List<CustomerMapping>? users))
-                contractUsers[mapping.ContractId] = users = new List<CustomerMapping>();
-            users.Add(mapping);
+            if (contract.IsExpired) warnings.Add((MappingWarningKind.ContractExpired, null));
+            if (live.ActiveContractsByName[LiveData.Key(contract.ContractName)].Any(c => c.ContractId != contract.ContractId))
+                warnings.Add((MappingWarningKind.DuplicateContractName, null));
+            if (sync && !contract.SupportsUsageSync) warnings.Add((MappingWarningKind.SyncOnNonRecurring, null));
+            if (users.Count(contract.ContractId) > 1) warnings.Add((MappingWarningKind.SharedContract, null));
         }
 
         private static PsaMappingException Fail(string errorId, PsaErrorKind kind, string message) => new PsaMappingException(errorId, kind, message);
+    }
+
+    /// <summary>
+    /// Which customers are mapped to each contract, kept up to date row by row in constant time per row (a
+    /// pipeline of thousands of rows on one contract must not cost the square of its length).
+    /// </summary>
+    public sealed class ContractUsers
+    {
+        private readonly Dictionary<Guid, long> _contractOf = new Dictionary<Guid, long>();
+        private readonly Dictionary<long, int> _count = new Dictionary<long, int>();
+
+        public ContractUsers(IEnumerable<CustomerMapping> mappings)
+        {
+            foreach (CustomerMapping mapping in mappings) Map(mapping);
+        }
+
+        /// <summary>How many customers each contract has.</summary>
+        public IReadOnlyDictionary<long, int> Counts => _count;
+
+        public int Count(long contractId) => _count.TryGetValue(contractId, out int n) ? n : 0;
+
+        /// <summary>Records <paramref name="mapping"/>, replacing its customer's previous contract.</summary>
+        public void Map(CustomerMapping mapping)
+        {
+            if (_contractOf.TryGetValue(mapping.SophosCustomerId, out long previous)) _count[previous]--;
+            _contractOf[mapping.SophosCustomerId] = mapping.ContractId;
+            _count[mapping.ContractId] = Count(mapping.ContractId) + 1;
+        }
     }
 }

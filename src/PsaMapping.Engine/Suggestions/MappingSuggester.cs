@@ -23,6 +23,12 @@ namespace PsaMapping.Engine.Suggestions
         public long? ContractId { get; internal set; }
         public string? ContractName { get; internal set; }
 
+        /// <summary>
+        /// The "Sync with PSA" switch the suggestion would set: on when the suggested contract can take usage (an
+        /// active Recurring Service contract), off otherwise, so piping suggestions into Set-PsaMapping sets it right.
+        /// </summary>
+        public bool SyncEnabled { get; internal set; }
+
         /// <summary>How alike the names are, 0..1.</summary>
         public double Score { get; internal set; }
 
@@ -173,6 +179,7 @@ namespace PsaMapping.Engine.Suggestions
 
             suggestion.ContractId = contract?.ContractId;
             suggestion.ContractName = contract?.ContractName;
+            suggestion.SyncEnabled = contract != null && contract.IsActive && contract.SupportsUsageSync;
             if (contract == null && suggestion.Confidence == SuggestionConfidence.High)
                 suggestion.Confidence = SuggestionConfidence.Medium; // without a clear contract a person has to choose
             suggestion.Reason = string.Join("; ", reasons);

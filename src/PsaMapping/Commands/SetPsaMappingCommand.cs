@@ -20,6 +20,9 @@ namespace PsaMapping.Commands
     public sealed class SetPsaMappingCommand : PsaMappingCmdlet
     {
         private readonly List<MappingRequest> _requests = new List<MappingRequest>();
+        private readonly List<MappingRequest> _blankRows = new List<MappingRequest>();
+        private readonly SortedSet<string> _unknownColumns = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        private int _failed;
 
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("SophosCustomerName")]
@@ -38,7 +41,7 @@ namespace PsaMapping.Commands
         public string? AutotaskCompany { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [WholeNumber]
         public long? AutotaskCompanyId { get; set; }
 
         [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
@@ -47,7 +50,7 @@ namespace PsaMapping.Commands
         public string? Contract { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
+        [WholeNumber]
         public long? ContractId { get; set; }
 
         /// <summary>The "Sync with PSA" toggle. Not given: kept as it is (off for a new mapping).</summary>
@@ -64,10 +67,12 @@ namespace PsaMapping.Commands
 
         protected override void ProcessRecord()
         {
+            NoteUnknownColumns();
             PsaMappingException? invalid = InvalidColumn();
             if (invalid != null)
             {
                 WriteItemError(invalid);
+                _failed++;
                 return;
             }
 
@@ -84,15 +89,29 @@ namespace PsaMapping.Commands
             };
 
             // A row with neither company nor contract is a blank row of the mapping page (Get-PsaMapping
-            // -IncludeUnmapped exports them): from a pipeline it means "not mapped", not a mistake.
+            // -IncludeUnmapped exports them): from a pipeline it means "not mapped", not a mistake. Whether it
+            // blanks a customer that is mapped now is decided at the end, against the store.
             bool blank = request.AutotaskCompanyId == null && request.AutotaskCompanyName == null && request.ContractId == null && request.ContractName == null;
             if (blank && MyInvocation.ExpectingInput)
             {
-                WriteVerbose($"Skipped '{request.CustomerLabel}': the row has no company or contract (an unmapped row).");
+                WriteVerbose($"Skipped '{UserText.Clip(request.CustomerLabel)}': the row has no company or contract (an unmapped row).");
+                _blankRows.Add(request);
                 return;
             }
 
             _requests.Add(request);
+        }
+
+        /// <summary>
+        /// Columns of a piped row (Import-Csv, a hashtable cast to [pscustomobject]) that no parameter reads and no
+        /// PsaMapping output carries: most likely misspelled (SyncEnable), so the value the user meant is not used.
+        /// </summary>
+        private void NoteUnknownColumns()
+        {
+            if (InputObject == null || !(InputObject.BaseObject is PSCustomObject)) return;
+            foreach (PSPropertyInfo property in InputObject.Properties)
+                if (property is PSNoteProperty && !KnownColumns.Names.Contains(property.Name))
+                    _unknownColumns.Add(property.Name);
         }
 
         /// <summary>
@@ -106,15 +125,15 @@ namespace PsaMapping.Commands
             var columns = new (string Name, bool Bound, string Expected)[]
             {
                 ("SophosCustomerId", SophosCustomerId.HasValue, "a customer id (a GUID)"),
-                ("AutotaskCompanyId", AutotaskCompanyId.HasValue, "a company id (a whole number)"),
-                ("ContractId", ContractId.HasValue, "a contract id (a whole number)"),
+                ("AutotaskCompanyId", AutotaskCompanyId.HasValue, "a company id (a whole decimal number)"),
+                ("ContractId", ContractId.HasValue, "a contract id (a whole decimal number)"),
             };
             foreach (var column in columns)
             {
                 string? text = InputObject.Properties[column.Name]?.Value?.ToString();
                 if (column.Bound || string.IsNullOrWhiteSpace(text)) continue;
                 return new PsaMappingException("MappingColumnInvalid", PsaErrorKind.InvalidArgument,
-                    $"The row's {column.Name} '{text}' is not {column.Expected}, so the row was skipped. Correct the value and set the row again.")
+                    $"The row's {column.Name} '{UserText.Clip(text)}' is not {column.Expected}, so the row was skipped. Correct the value and set the row again.")
                 { Target = InputObject };
             }
 
@@ -123,52 +142,78 @@ namespace PsaMapping.Commands
 
         protected override void EndProcessing()
         {
-            if (_requests.Count == 0) return;
+            if (_unknownColumns.Count > 0)
+                WriteWarning($"The piped rows have {(_unknownColumns.Count == 1 ? "a column" : "columns")} Set-PsaMapping does not read, so " +
+                             $"{(_unknownColumns.Count == 1 ? "it was" : "they were")} ignored: {string.Join(", ", _unknownColumns.Select(c => $"'{UserText.Clip(c)}'"))}. " +
+                             "The columns it reads are SophosCustomerId, SophosCustomerName, AutotaskCompanyId, AutotaskCompanyName, ContractId, ContractName and SyncEnabled: check the spelling.");
 
             MappingStore store = MappingStore.Default();
             MappingSnapshot saved = Guard(() => store.Load());
+            WarnAboutBlankedRows(saved);
+            if (_requests.Count == 0)
+            {
+                if (_failed > 0) this.WriteConfirmation($"Nothing saved: {Rows(_failed)} had errors (above).");
+                return;
+            }
+
             SophosCentralClient sophos = RequireSophos();
             AutotaskDirectory autotask = RequireAutotask();
 
             LiveData live = Run((observer, token) => LiveData.ForRequestsAsync(_requests, sophos, autotask, observer, token));
-            IReadOnlyList<RuleOutcome> outcomes = MappingRules.Resolve(_requests, live, saved);
+            RuleResolution resolution = MappingRules.Resolve(_requests, live, saved);
+            foreach (RepeatedCustomer repeated in resolution.Repeated)
+                WriteWarning(repeated.Message);
 
-            var approved = new Dictionary<Guid, CustomerMapping>();
+            var approved = new Dictionary<Guid, ResolvedMapping>();
             bool anyDeclined = false;
-            foreach (RuleOutcome outcome in outcomes)
+            foreach (RuleOutcome outcome in resolution.Outcomes)
             {
                 if (outcome.Error != null)
                 {
                     WriteItemError(outcome.Error);
+                    _failed++;
                     continue;
                 }
 
                 CustomerMapping mapping = outcome.Resolved!.Mapping;
-                foreach (string warning in outcome.Resolved.Warnings)
-                    WriteWarning($"{mapping.SophosCustomerName}: {warning}");
-
                 CustomerMapping? current = saved.Find(mapping.SophosCustomerId);
                 if (current != null && current.SameAs(mapping))
                 {
-                    approved[mapping.SophosCustomerId] = mapping; // unchanged: counted, nothing to confirm
+                    approved[mapping.SophosCustomerId] = outcome.Resolved; // unchanged: counted, nothing to confirm
                     continue;
                 }
 
                 string action = current == null ? "Add mapping" : $"Change mapping (was {Describe(current)})";
-                if (ShouldProcess($"{mapping.SophosCustomerName} -> {Describe(mapping)}", action))
-                    approved[mapping.SophosCustomerId] = mapping;
+                if (ShouldProcess($"{UserText.Clip(mapping.SophosCustomerName)} -> {Describe(mapping)}", action))
+                    approved[mapping.SophosCustomerId] = outcome.Resolved;
                 else
                     anyDeclined = true;
             }
 
-            // -WhatIf (or "no" to every -Confirm question): nothing is written, and nothing claims it was.
-            bool anyChange = approved.Values.Any(m => !(saved.Find(m.SophosCustomerId)?.SameAs(m) ?? false));
-            if (approved.Count == 0 || WhatIfMode || (anyDeclined && !anyChange)) return;
+            // Only rows that change something say what to know about them: an unchanged row was said before.
+            var changing = approved.Values.Where(r => !(saved.Find(r.Mapping.SophosCustomerId)?.SameAs(r.Mapping) ?? false)).ToList();
+            var warnings = changing.SelectMany(r => r.Warnings).ToList();
+            var users = new ContractUsers(saved.Mappings);
+            foreach (ResolvedMapping resolved in approved.Values) users.Map(resolved.Mapping);
+            foreach (string warning in MappingWarnings.Summarize(warnings, live, users.Counts))
+                WriteWarning(warning);
 
-            MappingSaveResult result = Guard(() => store.Save(approved.Values.Select(MappingEdit.Upsert).ToList(), MappingStore.CurrentUser()));
-            WriteInformation(new InformationRecord(
-                $"Saved {result.Added + result.Changed + result.Unchanged} mappings ({result.Added} new, {result.Changed} changed, {result.Unchanged} unchanged).",
-                "PsaMapping"));
+            // -WhatIf (or "no" to every -Confirm question): nothing is written, and nothing claims it was.
+            if (approved.Count == 0 || WhatIfMode || (anyDeclined && changing.Count == 0)) return;
+
+            int attention = warnings.Select(w => w.Mapping.SophosCustomerId).Distinct().Count();
+            string failed = _failed > 0 ? $" {Rows(_failed)} had errors (above) and {(_failed == 1 ? "was" : "were")} not saved." : "";
+            if (changing.Count == 0)
+            {
+                this.WriteConfirmation($"Nothing to save: {(approved.Count == 1 ? "the mapping is" : $"all {approved.Count} mappings are")} saved as given.{failed}");
+                WriteRequestSummary();
+                return;
+            }
+
+            MappingSaveResult result = Guard(() => store.Save(approved.Values.Select(r => MappingEdit.Upsert(r.Mapping)).ToList(), MappingStore.CurrentUser()));
+            this.WriteConfirmation(
+                $"Saved {Count(result.Added + result.Changed, "mapping")} ({result.Added} new, {result.Changed} changed; {result.Unchanged} already as given)." +
+                (attention > 0 ? $" {attention} of them need attention (warnings above): Test-PsaMapping lists every problem with how to fix it." : "") + failed);
             WriteRequestSummary();
 
             if (PassThru)
@@ -176,7 +221,29 @@ namespace PsaMapping.Commands
                     WriteObject(MappingRow.From(change.After!));
         }
 
+        /// <summary>
+        /// Blank rows for customers that are mapped now: the user probably blanked the row to unmap the customer,
+        /// which Set-PsaMapping does not do. Say what does.
+        /// </summary>
+        private void WarnAboutBlankedRows(MappingSnapshot saved)
+        {
+            if (_blankRows.Count == 0) return;
+            var byName = saved.Mappings.ToLookup(m => LiveData.Key(m.SophosCustomerName));
+            var mapped = _blankRows
+                .Select(r => r.SophosCustomerId.HasValue ? saved.Find(r.SophosCustomerId.Value) : byName[LiveData.Key(r.SophosCustomerName)].FirstOrDefault())
+                .Where(m => m != null).Select(m => m!).Distinct().ToList();
+            if (mapped.Count == 0) return;
+            string who = mapped.Count == 1
+                ? $"the row for '{UserText.Clip(mapped[0].SophosCustomerName)}' has no company or contract, so its mapping was kept. To unmap it, run Remove-PsaMapping -SophosCustomerId {mapped[0].SophosCustomerId}"
+                : $"{mapped.Count} rows of mapped customers have no company or contract, so their mappings were kept. To unmap them, pipe those rows to Remove-PsaMapping";
+            WriteWarning(char.ToUpperInvariant(who[0]) + who.Substring(1) + ".");
+        }
+
+        private static string Rows(int n) => n == 1 ? "1 row" : $"{n} rows";
+
+        private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
         internal static string Describe(CustomerMapping mapping) =>
-            $"'{mapping.AutotaskCompanyName}' (id {mapping.AutotaskCompanyId}) / '{mapping.ContractName}' (id {mapping.ContractId}), sync {(mapping.SyncEnabled ? "on" : "off")}";
+            $"'{UserText.Clip(mapping.AutotaskCompanyName)}' (id {mapping.AutotaskCompanyId}) / '{UserText.Clip(mapping.ContractName)}' (id {mapping.ContractId}), sync {(mapping.SyncEnabled ? "on" : "off")}";
     }
 }
