@@ -1,0 +1,342 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using PsaMapping.Engine.Autotask;
+using PsaMapping.Engine.Mapping;
+
+namespace PsaMapping.Engine.Sync
+{
+    /// <summary>One Sophos usage quantity the planner sums: a customer's billable quantity of one product in the month.</summary>
+    public sealed class UsageQuantity
+    {
+        public UsageQuantity(Guid sophosCustomerId, string productCode, decimal billableQuantity)
+        {
+            SophosCustomerId = sophosCustomerId;
+            ProductCode = productCode;
+            BillableQuantity = billableQuantity;
+        }
+
+        public Guid SophosCustomerId { get; }
+        public string ProductCode { get; }
+        public decimal BillableQuantity { get; }
+    }
+
+    /// <summary>A service line of a contract with its unit periods (ContractServices with their ContractServiceUnits).</summary>
+    public sealed class ContractLine
+    {
+        public ContractLine(long contractServiceId, long contractId, long serviceId, IEnumerable<UnitPeriod> periods)
+        {
+            ContractServiceId = contractServiceId;
+            ContractId = contractId;
+            ServiceId = serviceId;
+            Periods = periods.ToList();
+        }
+
+        public long ContractServiceId { get; }
+        public long ContractId { get; }
+        public long ServiceId { get; }
+        public IReadOnlyList<UnitPeriod> Periods { get; }
+
+        /// <summary>
+        /// The units in force on <paramref name="date"/>: the period with the latest start not after it (Autotask's
+        /// boundary inclusivity is unconfirmed, and a future period must never be read as the current one). No such
+        /// period: the line has no units yet on that day, 0.
+        /// </summary>
+        public decimal UnitsOn(DateTime date) => UnitsOn(Periods, date);
+
+        public static decimal UnitsOn(IEnumerable<UnitPeriod> periods, DateTime date)
+        {
+            UnitPeriod? inForce = null;
+            foreach (UnitPeriod period in periods)
+                if (period.StartDate.Date <= date.Date && (inForce == null || period.StartDate > inForce.StartDate)) inForce = period;
+            return inForce?.Units ?? 0m;
+        }
+    }
+
+    /// <summary>One ContractServiceUnits row: the units of a contract service from its start date.</summary>
+    public sealed class UnitPeriod
+    {
+        public UnitPeriod(DateTime startDate, DateTime? endDate, decimal units)
+        {
+            StartDate = startDate;
+            EndDate = endDate;
+            Units = units;
+        }
+
+        public DateTime StartDate { get; }
+        public DateTime? EndDate { get; }
+        public decimal Units { get; }
+    }
+
+    /// <summary>A mapping to synchronize, and whether the user named its customer (then a skip is reported, not silent).</summary>
+    public sealed class SyncSubject
+    {
+        public SyncSubject(Guid sophosCustomerId, string sophosCustomerName, CustomerMapping? mapping, bool named)
+        {
+            SophosCustomerId = sophosCustomerId;
+            SophosCustomerName = sophosCustomerName;
+            Mapping = mapping;
+            Named = named;
+        }
+
+        public Guid SophosCustomerId { get; }
+        public string SophosCustomerName { get; }
+        public CustomerMapping? Mapping { get; }
+        public bool Named { get; }
+    }
+
+    /// <summary>Everything the planner decides from: read once, before anything is posted.</summary>
+    public sealed class SyncFacts
+    {
+        public int Year { get; set; }
+        public int Month { get; set; }
+        public DateTime EffectiveDate { get; set; }
+        public bool AddMissingService { get; set; }
+
+        /// <summary>False when Sophos has no billing data for the month (404): then nothing changes anywhere.</summary>
+        public bool UsageAvailable { get; set; } = true;
+
+        public IReadOnlyList<SyncSubject> Subjects { get; set; } = Array.Empty<SyncSubject>();
+        public IReadOnlyList<UsageQuantity> Usage { get; set; } = Array.Empty<UsageQuantity>();
+
+        /// <summary>Product code to Autotask service id (several codes may name one service).</summary>
+        public IReadOnlyDictionary<string, long> ProductMap { get; set; } = new Dictionary<string, long>();
+
+        public IReadOnlyDictionary<long, string> ServiceNames { get; set; } = new Dictionary<long, string>();
+        public IReadOnlyDictionary<long, AutotaskContract> Contracts { get; set; } = new Dictionary<long, AutotaskContract>();
+        public IReadOnlyList<ContractLine> Lines { get; set; } = Array.Empty<ContractLine>();
+    }
+
+    /// <summary>A usage product code with no product mapping, and the customers whose lines it left out.</summary>
+    public sealed class UnmappedProduct
+    {
+        public UnmappedProduct(string productCode, IReadOnlyList<string> customerNames)
+        {
+            ProductCode = productCode;
+            CustomerNames = customerNames;
+        }
+
+        public string ProductCode { get; }
+        public IReadOnlyList<string> CustomerNames { get; }
+    }
+
+    public sealed class SyncPlan
+    {
+        public SyncPlan(IReadOnlyList<SyncLine> lines, IReadOnlyList<UnmappedProduct> unmappedProducts)
+        {
+            Lines = lines;
+            UnmappedProducts = unmappedProducts;
+        }
+
+        /// <summary>Every line, in customer then service order; those to post have Status WouldAdjust.</summary>
+        public IReadOnlyList<SyncLine> Lines { get; }
+
+        public IReadOnlyList<UnmappedProduct> UnmappedProducts { get; }
+    }
+
+    /// <summary>
+    /// Decides, from facts read beforehand, what each contract service line should hold and what to post: pure, so
+    /// that -WhatIf and a real run agree line for line, and so that every rule is unit-tested without a server.
+    /// Targets are absolute (the sum of the month's billable quantities over the product codes mapped to a service)
+    /// and every change is target minus the units Autotask holds on the effective date, so a rerun posts nothing.
+    /// </summary>
+    public static class SyncPlanner
+    {
+        public static SyncPlan Plan(SyncFacts facts)
+        {
+            if (facts == null) throw new ArgumentNullException(nameof(facts));
+            var lines = new List<SyncLine>();
+            var unmapped = new SortedDictionary<string, SortedSet<string>>(StringComparer.OrdinalIgnoreCase);
+            if (!facts.UsageAvailable) return new SyncPlan(lines, Array.Empty<UnmappedProduct>());
+
+            var productMap = new Dictionary<string, long>(facts.ProductMap.ToDictionary(p => p.Key, p => p.Value), StringComparer.OrdinalIgnoreCase);
+            var mappedServices = new HashSet<long>(productMap.Values);
+            ILookup<Guid, UsageQuantity> usage = facts.Usage.ToLookup(u => u.SophosCustomerId);
+            ILookup<long, ContractLine> linesByContract = facts.Lines.ToLookup(l => l.ContractId);
+
+            var toSync = new List<SyncSubject>();
+            foreach (SyncSubject subject in facts.Subjects)
+            {
+                SyncLine bare = new SyncLine(subject.SophosCustomerId, subject.SophosCustomerName, subject.Mapping?.AutotaskCompanyId,
+                    subject.Mapping?.ContractId, subject.Mapping?.ContractName, facts.Year, facts.Month, facts.EffectiveDate);
+                if (subject.Mapping == null)
+                {
+                    if (subject.Named)
+                        lines.Add(bare.WithStatus(SyncLineStatus.Skipped, SyncErrors.NotMappedMessage(subject.SophosCustomerName, subject.SophosCustomerId), SyncErrors.CustomerNotMapped));
+                }
+                else if (!subject.Mapping.SyncEnabled)
+                {
+                    if (subject.Named)
+                        lines.Add(bare.WithStatus(SyncLineStatus.Skipped, SyncErrors.SyncOffMessage(subject.SophosCustomerName, subject.SophosCustomerId), SyncErrors.SyncDisabled));
+                }
+                else
+                {
+                    toSync.Add(subject);
+                }
+            }
+
+            // Customers mapped to one contract are billed together: their quantities are summed into the same lines,
+            // so that each does not in turn set the contract to its own usage alone.
+            foreach (IGrouping<long, SyncSubject> group in toSync.GroupBy(s => s.Mapping!.ContractId))
+            {
+                SyncSubject first = group.First();
+                CustomerMapping mapping = first.Mapping!;
+                var bare = new SyncLine(first.SophosCustomerId, first.SophosCustomerName, mapping.AutotaskCompanyId, mapping.ContractId,
+                    mapping.ContractName, facts.Year, facts.Month, facts.EffectiveDate);
+                string who = string.Join(", ", group.Select(s => $"'{s.SophosCustomerName}'"));
+
+                string? refusal = ContractRefusal(facts, mapping, who, out string reason);
+                if (refusal != null)
+                {
+                    lines.Add(bare.WithStatus(SyncLineStatus.Failed, refusal, reason));
+                    continue;
+                }
+
+                AutotaskContract contract = facts.Contracts[mapping.ContractId];
+                bare = new SyncLine(first.SophosCustomerId, first.SophosCustomerName, mapping.AutotaskCompanyId, mapping.ContractId,
+                    contract.ContractName, facts.Year, facts.Month, facts.EffectiveDate);
+
+                List<UsageQuantity> items = group.SelectMany(s => usage[s.SophosCustomerId]).ToList();
+                if (items.Count == 0)
+                {
+                    lines.Add(bare.WithStatus(SyncLineStatus.Skipped,
+                        $"Sophos has no usage for {who} in {MonthLabel(facts)}, so the contract '{contract.ContractName}' was left as it is: " +
+                        "setting a whole contract to zero is a decision for a person. If the customer really stopped, adjust the contract in Autotask.",
+                        SyncErrors.NoUsage));
+                    continue;
+                }
+
+                // Target per mapped service: the sum over every product code mapped to it.
+                var targets = new SortedDictionary<long, decimal>();
+                var codes = new Dictionary<long, SortedSet<string>>();
+                var unmappedHere = new SortedDictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+                foreach (UsageQuantity item in items)
+                {
+                    if (!productMap.TryGetValue(item.ProductCode, out long serviceId))
+                    {
+                        unmappedHere.TryGetValue(item.ProductCode, out decimal sum);
+                        unmappedHere[item.ProductCode] = sum + item.BillableQuantity;
+                        if (!unmapped.TryGetValue(item.ProductCode, out SortedSet<string>? names))
+                            unmapped[item.ProductCode] = names = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+                        foreach (SyncSubject s in group.Where(s => s.SophosCustomerId == item.SophosCustomerId)) names.Add(s.SophosCustomerName);
+                        continue;
+                    }
+
+                    targets.TryGetValue(serviceId, out decimal total);
+                    targets[serviceId] = total + item.BillableQuantity;
+                    if (!codes.TryGetValue(serviceId, out SortedSet<string>? set)) codes[serviceId] = set = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+                    set.Add(item.ProductCode);
+                }
+
+                foreach (KeyValuePair<string, decimal> product in unmappedHere)
+                    lines.Add(bare.ForService(null, null, null, new[] { product.Key }).WithUnits(null, product.Value).WithStatus(SyncLineStatus.Skipped,
+                        $"The Sophos product '{product.Key}' has no product mapping, so its {Units(product.Value)} were not billed. " +
+                        $"Map it to an Autotask service: Find-AutotaskService '<name>' | Set-PsaProductMapping -ProductCode '{product.Key}'.",
+                        SyncErrors.ProductUnmapped));
+
+                // A mapped service already on the contract whose products vanished from the usage goes to 0.
+                List<ContractLine> contractLines = linesByContract[mapping.ContractId].ToList();
+                foreach (ContractLine line in contractLines)
+                    if (mappedServices.Contains(line.ServiceId) && !targets.ContainsKey(line.ServiceId))
+                    {
+                        targets[line.ServiceId] = 0m;
+                        codes[line.ServiceId] = new SortedSet<string>(productMap.Where(p => p.Value == line.ServiceId).Select(p => p.Key), StringComparer.OrdinalIgnoreCase);
+                    }
+
+                foreach (KeyValuePair<long, decimal> target in targets)
+                {
+                    long serviceId = target.Key;
+                    facts.ServiceNames.TryGetValue(serviceId, out string? serviceName);
+                    IReadOnlyList<string> productCodes = codes[serviceId].ToList();
+                    string service = serviceName == null ? $"service id {serviceId}" : $"'{serviceName}' (service id {serviceId})";
+                    List<ContractLine> onContract = contractLines.Where(l => l.ServiceId == serviceId).OrderBy(l => l.ContractServiceId).ToList();
+
+                    if (onContract.Count > 1)
+                    {
+                        string ids = string.Join(", ", onContract.Select(l => l.ContractServiceId.ToString(CultureInfo.InvariantCulture)));
+                        foreach (ContractLine line in onContract)
+                            lines.Add(bare.ForService(serviceId, serviceName, line.ContractServiceId, productCodes)
+                                .WithUnits(line.UnitsOn(facts.EffectiveDate), target.Value)
+                                .WithStatus(SyncLineStatus.Failed,
+                                    $"The contract '{contract.ContractName}' (id {contract.ContractId}) has {service} on {onContract.Count} lines (contract service ids {ids}); " +
+                                    "which one to adjust is ambiguous, so neither was. Leave the service on one line of the contract in Autotask, then sync again.",
+                                    SyncErrors.ServiceAmbiguous));
+                        continue;
+                    }
+
+                    if (onContract.Count == 0)
+                    {
+                        SyncLine missing = bare.ForService(serviceId, serviceName, null, productCodes).WithUnits(0m, target.Value);
+                        if (target.Value == 0m)
+                            continue; // nothing to bill and nothing on the contract: nothing to say
+                        if (facts.AddMissingService)
+                            lines.Add(missing.WithStatus(SyncLineStatus.WouldAdjust,
+                                $"Adds {service} to the contract with {Units(target.Value)}."));
+                        else
+                            lines.Add(missing.WithStatus(SyncLineStatus.Failed,
+                                $"The contract '{contract.ContractName}' (id {contract.ContractId}) has no line for {service}, so its {Units(target.Value)} were not billed. " +
+                                "Add the service to the contract in Autotask, or run Sync-PsaUsage -AddMissingService to let the adjustment add it.",
+                                SyncErrors.ServiceNotOnContract));
+                        continue;
+                    }
+
+                    ContractLine only = onContract[0];
+                    decimal current = only.UnitsOn(facts.EffectiveDate);
+                    SyncLine planned = bare.ForService(serviceId, serviceName, only.ContractServiceId, productCodes).WithUnits(current, target.Value);
+                    lines.Add(current == target.Value
+                        ? planned.WithStatus(SyncLineStatus.Unchanged)
+                        : planned.WithStatus(SyncLineStatus.WouldAdjust, $"From {Units(current)} to {Units(target.Value)} on {facts.EffectiveDate:yyyy-MM-dd}."));
+                }
+            }
+
+            return new SyncPlan(lines, unmapped.Select(p => new UnmappedProduct(p.Key, p.Value.ToList())).ToList());
+        }
+
+        private static string? ContractRefusal(SyncFacts facts, CustomerMapping mapping, string who, out string reason)
+        {
+            reason = "";
+            if (!facts.Contracts.TryGetValue(mapping.ContractId, out AutotaskContract? contract))
+            {
+                reason = SyncErrors.ContractGone;
+                return $"Autotask no longer has the contract '{mapping.ContractName}' (id {mapping.ContractId}) mapped to {who}. " +
+                       $"Pick another contract: Find-AutotaskContract -AutotaskCompanyId {mapping.AutotaskCompanyId}, then Set-PsaMapping.";
+            }
+
+            string name = $"'{contract.ContractName}' (id {contract.ContractId})";
+            if (!contract.SupportsUsageSync)
+            {
+                reason = SyncErrors.ContractNotRecurring;
+                return $"The contract {name} mapped to {who} is a {contract.ContractType ?? "non-recurring"} contract; usage can only be billed through a Recurring Service contract. " +
+                       "Map a Recurring Service contract with Set-PsaMapping, or turn sync off for the customer.";
+            }
+
+            if (!contract.IsActive)
+            {
+                reason = SyncErrors.ContractInactive;
+                return $"The contract {name} mapped to {who} is inactive (cancelled). Reactivate it in Autotask, or map an active contract with Set-PsaMapping.";
+            }
+
+            if (contract.EndDate.HasValue && contract.EndDate.Value.Date < facts.EffectiveDate.Date)
+            {
+                reason = SyncErrors.ContractEnded;
+                return $"The contract {name} mapped to {who} ended on {contract.EndDate:yyyy-MM-dd}, before the effective date {facts.EffectiveDate:yyyy-MM-dd}. " +
+                       "Extend the contract in Autotask, map the customer to a current contract, or give an -EffectiveDate within the contract.";
+            }
+
+            if (contract.StartDate.HasValue && contract.StartDate.Value.Date > facts.EffectiveDate.Date)
+            {
+                reason = SyncErrors.ContractNotStarted;
+                return $"The contract {name} mapped to {who} starts on {contract.StartDate:yyyy-MM-dd}, after the effective date {facts.EffectiveDate:yyyy-MM-dd}. " +
+                       "Give an -EffectiveDate within the contract, or map the customer to the contract in force.";
+            }
+
+            return null;
+        }
+
+        private static string MonthLabel(SyncFacts facts) => new DateTime(facts.Year, facts.Month, 1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+        internal static string Units(decimal units) =>
+            units == 1m ? "1 unit" : units.ToString("0.####", CultureInfo.InvariantCulture) + " units";
+    }
+}
