@@ -3,63 +3,14 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using PsaMapping.Engine.Autotask;
 
 namespace PsaMapping.Engine.Sync
 {
-    /// <summary>One adjustment to post: a signed change of units from the effective date, never a price.</summary>
-    public sealed class AdjustmentRequest
-    {
-        public AdjustmentRequest(long contractId, long serviceId, long? contractServiceId, DateTime effectiveDate, decimal unitChange)
-        {
-            ContractId = contractId;
-            ServiceId = serviceId;
-            ContractServiceId = contractServiceId;
-            EffectiveDate = effectiveDate;
-            UnitChange = unitChange;
-        }
-
-        public long ContractId { get; }
-        public long ServiceId { get; }
-
-        /// <summary>Empty when the adjustment adds the service to the contract.</summary>
-        public long? ContractServiceId { get; }
-        public DateTime EffectiveDate { get; }
-        public decimal UnitChange { get; }
-    }
-
-    public enum AdjustmentOutcomeKind
-    {
-        /// <summary>Autotask answered with the new adjustment's id.</summary>
-        Applied,
-
-        /// <summary>Autotask refused it with its errors body (for example a posted period): nothing was applied.</summary>
-        Refused,
-
-        /// <summary>Refused before processing (429, thread limit) even after retries: nothing was applied.</summary>
-        NotProcessed,
-
-        /// <summary>No answer that says either way (timeout, dropped connection, a 5xx without an errors body).</summary>
-        Unknown,
-    }
-
-    public sealed class AdjustmentOutcome
-    {
-        public AdjustmentOutcome(AdjustmentOutcomeKind kind, long? adjustmentId = null, string? message = null)
-        {
-            Kind = kind;
-            AdjustmentId = adjustmentId;
-            Message = message;
-        }
-
-        public AdjustmentOutcomeKind Kind { get; }
-        public long? AdjustmentId { get; }
-        public string? Message { get; }
-    }
-
     /// <summary>What the executor needs of Autotask: post one adjustment, and read one line's units again.</summary>
     public interface IAdjustmentGateway
     {
-        Task<AdjustmentOutcome> PostAdjustmentAsync(AdjustmentRequest request, CancellationToken cancellationToken);
+        Task<AutotaskWriteResult> PostAdjustmentAsync(ServiceAdjustment adjustment, CancellationToken cancellationToken);
 
         /// <summary>The units of <paramref name="serviceId"/> on the contract in force on <paramref name="date"/> (0 when the contract has no line for it).</summary>
         Task<decimal> ReadUnitsAsync(long contractId, long serviceId, DateTime date, CancellationToken cancellationToken);
@@ -68,10 +19,13 @@ namespace PsaMapping.Engine.Sync
     /// <summary>The sync log as the executor writes it: the intent before each post, the outcome after.</summary>
     public interface ISyncJournal
     {
-        /// <summary>Written (durably) before the post: a crash after this line leaves a record of what may have been posted.</summary>
-        void Intent(SyncLine line, AdjustmentRequest request);
+        /// <summary>
+        /// Written durably before the post (a crash after it leaves a record of what may have been posted); returns
+        /// the id the outcome is recorded under. A journal that cannot write throws, and then nothing is posted.
+        /// </summary>
+        Task<Guid> IntentAsync(SyncLine line, ServiceAdjustment adjustment);
 
-        void Outcome(SyncLine line, AdjustmentRequest request, AdjustmentOutcome outcome);
+        Task OutcomeAsync(SyncLine line, ServiceAdjustment adjustment, Guid intentId, AutotaskWriteResult outcome);
     }
 
     /// <summary>
@@ -108,6 +62,7 @@ namespace PsaMapping.Engine.Sync
             const string activity = "Posting usage adjustments to Autotask";
             observer.Progress(new OperationProgress(activity, $"0 of {total}", 0, total));
 
+            Exception? broken = null; // the journal could not write: post nothing more
             async Task Worker()
             {
                 while (true)
@@ -119,6 +74,7 @@ namespace PsaMapping.Engine.Sync
                         index = pending.Dequeue();
                     }
 
+                    if (broken != null) continue;
                     if (stop.IsCancellationRequested)
                     {
                         result[index] = result[index].WithStatus(SyncLineStatus.Skipped,
@@ -127,13 +83,23 @@ namespace PsaMapping.Engine.Sync
                     }
 
                     // Not cancelled by Ctrl+C: a post already sent is waited for, so its outcome is known and logged.
-                    result[index] = await ApplyAsync(result[index]).ConfigureAwait(false);
+                    try
+                    {
+                        result[index] = await ApplyAsync(result[index]).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        Interlocked.CompareExchange(ref broken, ex, null);
+                        continue;
+                    }
+
                     int completed = Interlocked.Increment(ref done);
                     observer.Progress(new OperationProgress(activity, $"{completed} of {total}: {result[index].SophosCustomerName}", completed, total));
                 }
             }
 
             await Task.WhenAll(Enumerable.Range(0, Math.Min(_parallelism, total)).Select(_ => Task.Run(Worker))).ConfigureAwait(false);
+            if (broken != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(broken).Throw();
             return result;
         }
 
@@ -147,29 +113,20 @@ namespace PsaMapping.Engine.Sync
 
             for (int unknowns = 0; ; )
             {
-                var request = new AdjustmentRequest(contractId, serviceId, contractServiceId, line.EffectiveDate, target - current);
-                _journal.Intent(line, request);
-                AdjustmentOutcome outcome;
-                try
+                var adjustment = new ServiceAdjustment(contractId, contractServiceId, serviceId, line.EffectiveDate, target - current);
+                Guid intent = await _journal.IntentAsync(line, adjustment).ConfigureAwait(false);
+                AutotaskWriteResult outcome = await _gateway.PostAdjustmentAsync(adjustment, CancellationToken.None).ConfigureAwait(false);
+                await _journal.OutcomeAsync(line, adjustment, intent, outcome).ConfigureAwait(false);
+                switch (outcome.Outcome)
                 {
-                    outcome = await _gateway.PostAdjustmentAsync(request, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (PsaMappingException ex)
-                {
-                    outcome = new AdjustmentOutcome(AdjustmentOutcomeKind.Unknown, message: ex.Message);
-                }
-
-                _journal.Outcome(line, request, outcome);
-                switch (outcome.Kind)
-                {
-                    case AdjustmentOutcomeKind.Applied:
-                        return line.WithUnits(line.CurrentUnits, target).WithAdjustment(outcome.AdjustmentId, contractServiceId)
+                    case AutotaskWriteOutcome.Applied:
+                        return line.WithUnits(line.CurrentUnits, target).WithAdjustment(outcome.ItemId, contractServiceId)
                             .WithStatus(SyncLineStatus.Adjusted, $"From {SyncPlanner.Units(line.CurrentUnits!.Value)} to {SyncPlanner.Units(target)} on {line.EffectiveDate:yyyy-MM-dd}.");
-                    case AdjustmentOutcomeKind.Refused:
+                    case AutotaskWriteOutcome.Refused:
                         return line.WithStatus(SyncLineStatus.Failed,
-                            $"Autotask refused the adjustment: {outcome.Message} Nothing was changed on this line; fix the cause in Autotask (a posted period needs a later -EffectiveDate), then sync again.",
+                            $"Autotask refused the adjustment: {string.Join(" ", outcome.Errors.DefaultIfEmpty(outcome.Message))} Nothing was changed on this line; fix the cause in Autotask (a posted period needs a later -EffectiveDate), then sync again.",
                             SyncErrors.AdjustmentRefused);
-                    case AdjustmentOutcomeKind.NotProcessed:
+                    case AutotaskWriteOutcome.NotProcessed:
                         return line.WithStatus(SyncLineStatus.Failed,
                             $"Autotask was too busy to take the adjustment ({outcome.Message}); nothing was posted for this line. Run Sync-PsaUsage again later.",
                             SyncErrors.AdjustmentRefused);
@@ -190,7 +147,7 @@ namespace PsaMapping.Engine.Sync
                     return line.WithAdjustment(null, contractServiceId).WithStatus(SyncLineStatus.Adjusted,
                         $"From {SyncPlanner.Units(line.CurrentUnits!.Value)} to {SyncPlanner.Units(target)} on {line.EffectiveDate:yyyy-MM-dd} (the answer was lost; the units were read again to confirm).");
                 if (unknowns >= MaxUnknownOutcomes)
-                    return Unconfirmed(line.WithUnits(current, target), outcome.Message ?? "");
+                    return Unconfirmed(line.WithUnits(current, target), outcome.Message);
             }
         }
 

@@ -4,71 +4,10 @@ using System.Globalization;
 using System.Linq;
 using PsaMapping.Engine.Autotask;
 using PsaMapping.Engine.Mapping;
+using PsaMapping.Engine.Sophos;
 
 namespace PsaMapping.Engine.Sync
 {
-    /// <summary>One Sophos usage quantity the planner sums: a customer's billable quantity of one product in the month.</summary>
-    public sealed class UsageQuantity
-    {
-        public UsageQuantity(Guid sophosCustomerId, string productCode, decimal billableQuantity)
-        {
-            SophosCustomerId = sophosCustomerId;
-            ProductCode = productCode;
-            BillableQuantity = billableQuantity;
-        }
-
-        public Guid SophosCustomerId { get; }
-        public string ProductCode { get; }
-        public decimal BillableQuantity { get; }
-    }
-
-    /// <summary>A service line of a contract with its unit periods (ContractServices with their ContractServiceUnits).</summary>
-    public sealed class ContractLine
-    {
-        public ContractLine(long contractServiceId, long contractId, long serviceId, IEnumerable<UnitPeriod> periods)
-        {
-            ContractServiceId = contractServiceId;
-            ContractId = contractId;
-            ServiceId = serviceId;
-            Periods = periods.ToList();
-        }
-
-        public long ContractServiceId { get; }
-        public long ContractId { get; }
-        public long ServiceId { get; }
-        public IReadOnlyList<UnitPeriod> Periods { get; }
-
-        /// <summary>
-        /// The units in force on <paramref name="date"/>: the period with the latest start not after it (Autotask's
-        /// boundary inclusivity is unconfirmed, and a future period must never be read as the current one). No such
-        /// period: the line has no units yet on that day, 0.
-        /// </summary>
-        public decimal UnitsOn(DateTime date) => UnitsOn(Periods, date);
-
-        public static decimal UnitsOn(IEnumerable<UnitPeriod> periods, DateTime date)
-        {
-            UnitPeriod? inForce = null;
-            foreach (UnitPeriod period in periods)
-                if (period.StartDate.Date <= date.Date && (inForce == null || period.StartDate > inForce.StartDate)) inForce = period;
-            return inForce?.Units ?? 0m;
-        }
-    }
-
-    /// <summary>One ContractServiceUnits row: the units of a contract service from its start date.</summary>
-    public sealed class UnitPeriod
-    {
-        public UnitPeriod(DateTime startDate, DateTime? endDate, decimal units)
-        {
-            StartDate = startDate;
-            EndDate = endDate;
-            Units = units;
-        }
-
-        public DateTime StartDate { get; }
-        public DateTime? EndDate { get; }
-        public decimal Units { get; }
-    }
-
     /// <summary>A mapping to synchronize, and whether the user named its customer (then a skip is reported, not silent).</summary>
     public sealed class SyncSubject
     {
@@ -98,14 +37,19 @@ namespace PsaMapping.Engine.Sync
         public bool UsageAvailable { get; set; } = true;
 
         public IReadOnlyList<SyncSubject> Subjects { get; set; } = Array.Empty<SyncSubject>();
-        public IReadOnlyList<UsageQuantity> Usage { get; set; } = Array.Empty<UsageQuantity>();
+        /// <summary>The month's usage items; those without a customer id are ignored.</summary>
+        public IReadOnlyList<SophosUsageItem> Usage { get; set; } = Array.Empty<SophosUsageItem>();
 
         /// <summary>Product code to Autotask service id (several codes may name one service).</summary>
         public IReadOnlyDictionary<string, long> ProductMap { get; set; } = new Dictionary<string, long>();
 
         public IReadOnlyDictionary<long, string> ServiceNames { get; set; } = new Dictionary<long, string>();
         public IReadOnlyDictionary<long, AutotaskContract> Contracts { get; set; } = new Dictionary<long, AutotaskContract>();
-        public IReadOnlyList<ContractLine> Lines { get; set; } = Array.Empty<ContractLine>();
+        /// <summary>The service lines of the mapped contracts (ContractServices).</summary>
+        public IReadOnlyList<AutotaskContractService> Lines { get; set; } = Array.Empty<AutotaskContractService>();
+
+        /// <summary>Their ContractServiceUnits rows (at least those that may be in force on the effective date).</summary>
+        public IReadOnlyList<AutotaskServiceUnits> Units { get; set; } = Array.Empty<AutotaskServiceUnits>();
     }
 
     /// <summary>A usage product code with no product mapping, and the customers whose lines it left out.</summary>
@@ -152,8 +96,10 @@ namespace PsaMapping.Engine.Sync
 
             var productMap = new Dictionary<string, long>(facts.ProductMap.ToDictionary(p => p.Key, p => p.Value), StringComparer.OrdinalIgnoreCase);
             var mappedServices = new HashSet<long>(productMap.Values);
-            ILookup<Guid, UsageQuantity> usage = facts.Usage.ToLookup(u => u.SophosCustomerId);
-            ILookup<long, ContractLine> linesByContract = facts.Lines.ToLookup(l => l.ContractId);
+            ILookup<Guid, SophosUsageItem> usage = facts.Usage.Where(u => u.SophosCustomerId.HasValue).ToLookup(u => u.SophosCustomerId!.Value);
+            ILookup<long, AutotaskContractService> linesByContract = facts.Lines.ToLookup(l => l.ContractId);
+            ILookup<long, AutotaskServiceUnits> unitsByLine = facts.Units.ToLookup(u => u.ContractServiceId);
+            decimal UnitsOn(AutotaskContractService line) => AutotaskBilling.UnitsInForce(unitsByLine[line.ContractServiceId], facts.EffectiveDate)?.Units ?? 0m;
 
             var toSync = new List<SyncSubject>();
             foreach (SyncSubject subject in facts.Subjects)
@@ -197,7 +143,7 @@ namespace PsaMapping.Engine.Sync
                 bare = new SyncLine(first.SophosCustomerId, first.SophosCustomerName, mapping.AutotaskCompanyId, mapping.ContractId,
                     contract.ContractName, facts.Year, facts.Month, facts.EffectiveDate);
 
-                List<UsageQuantity> items = group.SelectMany(s => usage[s.SophosCustomerId]).ToList();
+                List<SophosUsageItem> items = group.SelectMany(s => usage[s.SophosCustomerId]).ToList();
                 if (items.Count == 0)
                 {
                     lines.Add(bare.WithStatus(SyncLineStatus.Skipped,
@@ -211,7 +157,7 @@ namespace PsaMapping.Engine.Sync
                 var targets = new SortedDictionary<long, decimal>();
                 var codes = new Dictionary<long, SortedSet<string>>();
                 var unmappedHere = new SortedDictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
-                foreach (UsageQuantity item in items)
+                foreach (SophosUsageItem item in items)
                 {
                     if (!productMap.TryGetValue(item.ProductCode, out long serviceId))
                     {
@@ -236,12 +182,12 @@ namespace PsaMapping.Engine.Sync
                         SyncErrors.ProductUnmapped));
 
                 // A mapped service already on the contract whose products vanished from the usage goes to 0.
-                List<ContractLine> contractLines = linesByContract[mapping.ContractId].ToList();
-                foreach (ContractLine line in contractLines)
-                    if (mappedServices.Contains(line.ServiceId) && !targets.ContainsKey(line.ServiceId))
+                List<AutotaskContractService> contractLines = linesByContract[mapping.ContractId].ToList();
+                foreach (AutotaskContractService line in contractLines)
+                    if (mappedServices.Contains(line.AutotaskServiceId) && !targets.ContainsKey(line.AutotaskServiceId))
                     {
-                        targets[line.ServiceId] = 0m;
-                        codes[line.ServiceId] = new SortedSet<string>(productMap.Where(p => p.Value == line.ServiceId).Select(p => p.Key), StringComparer.OrdinalIgnoreCase);
+                        targets[line.AutotaskServiceId] = 0m;
+                        codes[line.AutotaskServiceId] = new SortedSet<string>(productMap.Where(p => p.Value == line.AutotaskServiceId).Select(p => p.Key), StringComparer.OrdinalIgnoreCase);
                     }
 
                 foreach (KeyValuePair<long, decimal> target in targets)
@@ -250,14 +196,14 @@ namespace PsaMapping.Engine.Sync
                     facts.ServiceNames.TryGetValue(serviceId, out string? serviceName);
                     IReadOnlyList<string> productCodes = codes[serviceId].ToList();
                     string service = serviceName == null ? $"service id {serviceId}" : $"'{serviceName}' (service id {serviceId})";
-                    List<ContractLine> onContract = contractLines.Where(l => l.ServiceId == serviceId).OrderBy(l => l.ContractServiceId).ToList();
+                    List<AutotaskContractService> onContract = contractLines.Where(l => l.AutotaskServiceId == serviceId).OrderBy(l => l.ContractServiceId).ToList();
 
                     if (onContract.Count > 1)
                     {
                         string ids = string.Join(", ", onContract.Select(l => l.ContractServiceId.ToString(CultureInfo.InvariantCulture)));
-                        foreach (ContractLine line in onContract)
+                        foreach (AutotaskContractService line in onContract)
                             lines.Add(bare.ForService(serviceId, serviceName, line.ContractServiceId, productCodes)
-                                .WithUnits(line.UnitsOn(facts.EffectiveDate), target.Value)
+                                .WithUnits(UnitsOn(line), target.Value)
                                 .WithStatus(SyncLineStatus.Failed,
                                     $"The contract '{contract.ContractName}' (id {contract.ContractId}) has {service} on {onContract.Count} lines (contract service ids {ids}); " +
                                     "which one to adjust is ambiguous, so neither was. Leave the service on one line of the contract in Autotask, then sync again.",
@@ -281,8 +227,8 @@ namespace PsaMapping.Engine.Sync
                         continue;
                     }
 
-                    ContractLine only = onContract[0];
-                    decimal current = only.UnitsOn(facts.EffectiveDate);
+                    AutotaskContractService only = onContract[0];
+                    decimal current = UnitsOn(only);
                     SyncLine planned = bare.ForService(serviceId, serviceName, only.ContractServiceId, productCodes).WithUnits(current, target.Value);
                     lines.Add(current == target.Value
                         ? planned.WithStatus(SyncLineStatus.Unchanged)

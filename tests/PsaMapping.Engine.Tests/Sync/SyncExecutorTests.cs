@@ -1,3 +1,4 @@
+using PsaMapping.Engine.Autotask;
 using PsaMapping.Engine.Sync;
 
 namespace PsaMapping.Engine.Tests.Sync;
@@ -10,8 +11,8 @@ public sealed class SyncExecutorTests
     private sealed class FakeAutotask : IAdjustmentGateway
     {
         public readonly Dictionary<(long, long), decimal> Units = new();
-        public readonly List<AdjustmentRequest> Received = new();
-        public Func<AdjustmentRequest, int, AdjustmentOutcomeKind> Behaviour = (_, _) => AdjustmentOutcomeKind.Applied;
+        public readonly List<ServiceAdjustment> Received = new();
+        public Func<ServiceAdjustment, int, AutotaskWriteOutcome> Behaviour = (_, _) => AutotaskWriteOutcome.Applied;
         public readonly List<string> Events;
         private int _inFlight;
         public int MaxInFlight;
@@ -19,7 +20,7 @@ public sealed class SyncExecutorTests
 
         public FakeAutotask(List<string> events) => Events = events;
 
-        public async Task<AdjustmentOutcome> PostAdjustmentAsync(AdjustmentRequest request, CancellationToken cancellationToken)
+        public async Task<AutotaskWriteResult> PostAdjustmentAsync(ServiceAdjustment request, CancellationToken cancellationToken)
         {
             int now = Interlocked.Increment(ref _inFlight);
             lock (this) MaxInFlight = Math.Max(MaxInFlight, now);
@@ -28,22 +29,22 @@ public sealed class SyncExecutorTests
             {
                 lock (this)
                 {
-                    Events.Add($"post {request.ContractId}/{request.ServiceId} {request.UnitChange}");
-                    int attempt = Received.Count(r => r.ContractId == request.ContractId && r.ServiceId == request.ServiceId);
+                    Events.Add($"post {request.ContractId}/{request.AutotaskServiceId} {request.UnitChange}");
+                    int attempt = Received.Count(r => r.ContractId == request.ContractId && r.AutotaskServiceId == request.AutotaskServiceId);
                     Received.Add(request);
-                    AdjustmentOutcomeKind kind = Behaviour(request, attempt);
+                    AutotaskWriteOutcome kind = Behaviour(request, attempt);
                     switch (kind)
                     {
-                        case AdjustmentOutcomeKind.Applied:
+                        case AutotaskWriteOutcome.Applied:
                             Apply(request);
-                            return new AdjustmentOutcome(kind, ++_nextId);
-                        case AdjustmentOutcomeKind.Unknown: // applied, then the connection dropped
+                            return Result(kind, ++_nextId, "Created.");
+                        case AutotaskWriteOutcome.Unknown: // applied, then the connection dropped
                             Apply(request);
-                            return new AdjustmentOutcome(kind, message: "The connection was closed.");
-                        case AdjustmentOutcomeKind.Refused:
-                            return new AdjustmentOutcome(kind, message: "The adjustment would modify an already approved and posted contract period.");
+                            return Result(kind, null, "The connection was closed.");
+                        case AutotaskWriteOutcome.Refused:
+                            return Result(kind, null, "Refused.", "The adjustment would modify an already approved and posted contract period.");
                         default:
-                            return new AdjustmentOutcome(kind, message: "thread threshold exceeded");
+                            return Result(kind, null, "thread threshold exceeded");
                     }
                 }
             }
@@ -53,10 +54,10 @@ public sealed class SyncExecutorTests
             }
         }
 
-        private void Apply(AdjustmentRequest request)
+        private void Apply(ServiceAdjustment request)
         {
-            Units.TryGetValue((request.ContractId, request.ServiceId), out decimal units);
-            Units[(request.ContractId, request.ServiceId)] = units + request.UnitChange;
+            Units.TryGetValue((request.ContractId, request.AutotaskServiceId!.Value), out decimal units);
+            Units[(request.ContractId, request.AutotaskServiceId!.Value)] = units + request.UnitChange;
         }
 
         public Task<decimal> ReadUnitsAsync(long contractId, long serviceId, DateTime date, CancellationToken cancellationToken)
@@ -69,12 +70,26 @@ public sealed class SyncExecutorTests
         }
     }
 
+    private static AutotaskWriteResult Result(AutotaskWriteOutcome kind, long? id, string message, params string[] errors) => new(kind, id, message, errors);
+
     private sealed class ListJournal : ISyncJournal
     {
         private readonly List<string> _events;
+        public bool Broken;
         public ListJournal(List<string> events) => _events = events;
-        public void Intent(SyncLine line, AdjustmentRequest request) { lock (_events) _events.Add($"intent {request.ContractId}/{request.ServiceId} {request.UnitChange}"); }
-        public void Outcome(SyncLine line, AdjustmentRequest request, AdjustmentOutcome outcome) { lock (_events) _events.Add($"outcome {request.ContractId}/{request.ServiceId} {outcome.Kind}"); }
+
+        public Task<Guid> IntentAsync(SyncLine line, ServiceAdjustment request)
+        {
+            if (Broken) throw new PsaMappingException("StoreUnwritable", PsaErrorKind.Unavailable, "The store cannot be written.");
+            lock (_events) _events.Add($"intent {request.ContractId}/{request.AutotaskServiceId} {request.UnitChange}");
+            return Task.FromResult(Guid.NewGuid());
+        }
+
+        public Task OutcomeAsync(SyncLine line, ServiceAdjustment request, Guid intentId, AutotaskWriteResult outcome)
+        {
+            lock (_events) _events.Add($"outcome {request.ContractId}/{request.AutotaskServiceId} {outcome.Outcome}");
+            return Task.CompletedTask;
+        }
     }
 
     private static SyncLine Planned(long contract, long service, decimal current, decimal target) =>
@@ -111,7 +126,7 @@ public sealed class SyncExecutorTests
     {
         SyncLine line = Planned(700, 10, 4, 9);
         var (autotask, executor, events) = Setup(line);
-        autotask.Behaviour = (_, attempt) => attempt == 0 ? AdjustmentOutcomeKind.Unknown : AdjustmentOutcomeKind.Applied;
+        autotask.Behaviour = (_, attempt) => attempt == 0 ? AutotaskWriteOutcome.Unknown : AutotaskWriteOutcome.Applied;
 
         var result = await executor.ExecuteAsync(new[] { line }, null, CancellationToken.None);
 
@@ -127,7 +142,7 @@ public sealed class SyncExecutorTests
         SyncLine line = Planned(700, 10, 4, 9);
         var (autotask, executor, _) = Setup(line);
         // The first answer is lost and Autotask applied only part of the way (as if another writer changed the line meanwhile).
-        autotask.Behaviour = (_, attempt) => attempt == 0 ? AdjustmentOutcomeKind.Unknown : AdjustmentOutcomeKind.Applied;
+        autotask.Behaviour = (_, attempt) => attempt == 0 ? AutotaskWriteOutcome.Unknown : AutotaskWriteOutcome.Applied;
         autotask.Units[(700, 10)] = 4;
 
         var lost = new FakeAutotaskDroppingBeforeApply(autotask);
@@ -145,15 +160,15 @@ public sealed class SyncExecutorTests
         private bool _dropped;
         public FakeAutotaskDroppingBeforeApply(FakeAutotask inner) => _inner = inner;
 
-        public Task<AdjustmentOutcome> PostAdjustmentAsync(AdjustmentRequest request, CancellationToken cancellationToken)
+        public Task<AutotaskWriteResult> PostAdjustmentAsync(ServiceAdjustment request, CancellationToken cancellationToken)
         {
             if (!_dropped)
             {
                 _dropped = true;
                 _inner.Received.Add(request);
-                return Task.FromResult(new AdjustmentOutcome(AdjustmentOutcomeKind.Unknown, message: "Timed out."));
+                return Task.FromResult(Result(AutotaskWriteOutcome.Unknown, null, "Timed out."));
             }
-            _inner.Behaviour = (_, _) => AdjustmentOutcomeKind.Applied;
+            _inner.Behaviour = (_, _) => AutotaskWriteOutcome.Applied;
             return _inner.PostAdjustmentAsync(request, cancellationToken);
         }
 
@@ -166,7 +181,7 @@ public sealed class SyncExecutorTests
     {
         SyncLine refused = Planned(700, 10, 4, 9), fine = Planned(701, 10, 1, 2);
         var (autotask, executor, _) = Setup(refused, fine);
-        autotask.Behaviour = (r, _) => r.ContractId == 700 ? AdjustmentOutcomeKind.Refused : AdjustmentOutcomeKind.Applied;
+        autotask.Behaviour = (r, _) => r.ContractId == 700 ? AutotaskWriteOutcome.Refused : AutotaskWriteOutcome.Applied;
 
         var result = await executor.ExecuteAsync(new[] { refused, fine }, null, CancellationToken.None);
 
@@ -196,10 +211,10 @@ public sealed class SyncExecutorTests
         private readonly FakeAutotask _inner;
         public int Posts;
         public AlwaysLost(FakeAutotask inner) => _inner = inner;
-        public Task<AdjustmentOutcome> PostAdjustmentAsync(AdjustmentRequest request, CancellationToken cancellationToken)
+        public Task<AutotaskWriteResult> PostAdjustmentAsync(ServiceAdjustment request, CancellationToken cancellationToken)
         {
             Posts++;
-            return Task.FromResult(new AdjustmentOutcome(AdjustmentOutcomeKind.Unknown, message: "HTTP 502 without Autotask's errors body."));
+            return Task.FromResult(Result(AutotaskWriteOutcome.Unknown, null, "HTTP 502 without Autotask's errors body."));
         }
         public Task<decimal> ReadUnitsAsync(long contractId, long serviceId, DateTime date, CancellationToken cancellationToken) =>
             _inner.ReadUnitsAsync(contractId, serviceId, date, cancellationToken);
@@ -226,7 +241,7 @@ public sealed class SyncExecutorTests
         autotask.Behaviour = (_, _) =>
         {
             stop.Cancel();
-            return AdjustmentOutcomeKind.Applied;
+            return AutotaskWriteOutcome.Applied;
         };
 
         var result = await new SyncExecutor(autotask, new ListJournal(events), parallelism: 1).ExecuteAsync(lines, null, stop.Token);
@@ -234,5 +249,17 @@ public sealed class SyncExecutorTests
         Assert.Equal(SyncLineStatus.Adjusted, result[0].Status);
         Assert.All(result.Skip(1), l => Assert.Equal(SyncErrors.Stopped, l.Reason));
         Assert.Single(autotask.Received);
+    }
+
+    [Fact]
+    public async Task A_journal_that_cannot_write_the_intent_stops_every_post()
+    {
+        SyncLine[] lines = Enumerable.Range(0, 5).Select(i => Planned(700 + i, 10, 0, 1)).ToArray();
+        var (autotask, _, events) = Setup(lines);
+        var journal = new ListJournal(events) { Broken = true };
+
+        await Assert.ThrowsAsync<PsaMappingException>(() => new SyncExecutor(autotask, journal).ExecuteAsync(lines, null, CancellationToken.None));
+
+        Assert.Empty(autotask.Received);
     }
 }

@@ -1,5 +1,6 @@
 using PsaMapping.Engine.Autotask;
 using PsaMapping.Engine.Mapping;
+using PsaMapping.Engine.Sophos;
 using PsaMapping.Engine.Sync;
 
 namespace PsaMapping.Engine.Tests.Sync;
@@ -19,12 +20,20 @@ public sealed class SyncPlannerTests
         new(id, $"Contract {id}", null, 1001, null, recurring ? "Recurring Service" : "Fixed Price", active ? "Active" : "Inactive",
             start ?? new DateTime(2025, 1, 1), end ?? new DateTime(2027, 12, 31), active, false, recurring);
 
+    /// <summary>A contract service line and its unit rows, each row running to the end of its month.</summary>
+    private sealed record ContractLine(AutotaskContractService Service, AutotaskServiceUnits[] Units);
+
+    private static long _unitRowId;
+
     private static ContractLine Line(long contractServiceId, long contract, long service, params (DateTime start, decimal units)[] periods) =>
-        new(contractServiceId, contract, service, periods.Select(p => new UnitPeriod(p.start, p.start.AddMonths(1).AddDays(-1), p.units)));
+        new(new AutotaskContractService(contractServiceId, contract, service, 5m, 2m, null),
+            periods.Select(p => new AutotaskServiceUnits(Interlocked.Increment(ref _unitRowId), contract, contractServiceId, service, p.start,
+                new DateTime(p.start.Year, p.start.Month, 1).AddMonths(1).AddDays(-1), p.units, 5m, null)).ToArray());
 
-    private static UsageQuantity Use(int customer, string code, decimal quantity) => new(Id(customer), code, quantity);
+    private static SophosUsageItem Use(int customer, string code, decimal quantity) =>
+        new(2026, 11, Id(customer), $"Customer {customer}", code, null, null, null, quantity, quantity, null, null, null, null, null, null, null, null);
 
-    private static SyncFacts Facts(IEnumerable<CustomerMapping> mappings, IEnumerable<UsageQuantity> usage, IEnumerable<ContractLine> lines,
+    private static SyncFacts Facts(IEnumerable<CustomerMapping> mappings, IEnumerable<SophosUsageItem> usage, IEnumerable<ContractLine> lines,
         IEnumerable<AutotaskContract>? contracts = null, bool addMissing = false) => new()
     {
         Year = 2026,
@@ -36,7 +45,8 @@ public sealed class SyncPlannerTests
         ProductMap = new Dictionary<string, long> { ["CIXA"] = EndpointService, ["CIXAEDR"] = EndpointService, ["SVRA"] = ServerService, ["FW"] = FirewallService },
         ServiceNames = new Dictionary<long, string> { [EndpointService] = "Intercept X", [ServerService] = "Server Protection", [FirewallService] = "Firewall" },
         Contracts = (contracts ?? new[] { Contract(ContractA), Contract(ContractB) }).ToDictionary(c => c.ContractId),
-        Lines = lines.ToList(),
+        Lines = lines.Select(l => l.Service).ToList(),
+        Units = lines.SelectMany(l => l.Units).ToList(),
     };
 
     private static SyncLine Only(SyncPlan plan, long service) => Assert.Single(plan.Lines, l => l.AutotaskServiceId == service);
@@ -75,8 +85,9 @@ public sealed class SyncPlannerTests
     [Fact]
     public void A_line_with_no_period_in_force_yet_counts_as_zero_units()
     {
-        Assert.Equal(0m, ContractLine.UnitsOn(new[] { new UnitPeriod(new DateTime(2027, 1, 1), null, 9) }, Effective));
-        Assert.Equal(9m, ContractLine.UnitsOn(new[] { new UnitPeriod(new DateTime(2026, 12, 1, 13, 0, 0), null, 9) }, Effective)); // same day, any time
+        var plan = SyncPlanner.Plan(Facts(new[] { Map(1, ContractA) }, new[] { Use(1, "CIXA", 8) },
+            new[] { Line(5001, ContractA, EndpointService, (new DateTime(2027, 1, 1), 9)) }));
+        Assert.Equal(0, Only(plan, EndpointService).CurrentUnits);
     }
 
     [Fact]
@@ -166,7 +177,7 @@ public sealed class SyncPlannerTests
     [Fact]
     public void No_usage_data_for_the_month_plans_nothing_at_all()
     {
-        var facts = Facts(new[] { Map(1, ContractA) }, Array.Empty<UsageQuantity>(), new[] { Line(5001, ContractA, EndpointService, (Effective, 40)) });
+        var facts = Facts(new[] { Map(1, ContractA) }, Array.Empty<SophosUsageItem>(), new[] { Line(5001, ContractA, EndpointService, (Effective, 40)) });
         facts.UsageAvailable = false;
         Assert.Empty(SyncPlanner.Plan(facts).Lines);
     }
