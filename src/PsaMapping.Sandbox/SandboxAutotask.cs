@@ -90,4 +90,14 @@ public static class AutotaskCodes
         /// <summary>An inactive picklist value: old contracts still carry it.</summary>
         public const int Legacy = 6;
     }
+
+    /// <summary>A service's billing period (Services.periodType).</summary>
+    public static class PeriodType
+    {
+        public const int OneTime = 1;
+        public const int Monthly = 2;
+        public const int Quarterly = 3;
+        public const int SemiAnnual = 4;
+        public const int Yearly = 5;
+    }
 }

@@ -8,6 +8,9 @@ public static class SandboxEndpoints
     public const string SophosTenants = "sophos.tenants";
     public const string SophosTenant = "sophos.tenant";
 
+    /// <summary>GET /partner/v1/billing/usage/{year}/{month}, every page.</summary>
+    public const string SophosUsage = "sophos.usage";
+
     /// <summary>GET /ATServicesRest/V1.0/ZoneInformation (no credentials, no limits).</summary>
     public const string AutotaskZone = "autotask.zone";
 

@@ -44,6 +44,9 @@ public sealed class SandboxOptions
     /// <summary>Requests per rolling hour for the whole database (every call but zone lookup); more are refused with 429.</summary>
     public int AutotaskHourlyThreshold { get; set; } = 10_000;
 
+    /// <summary>How the Sophos usage report pages: by key (pages.nextKey, pageFromKey) or by page number.</summary>
+    public SophosPaging SophosUsagePaging { get; set; } = SophosPaging.Keys;
+
     /// <summary>Read on every request, so tests can change faults while the server runs.</summary>
     public FaultOptions Faults { get; set; } = new();
 
@@ -52,4 +55,14 @@ public sealed class SandboxOptions
     /// dates are relative to. Tests can pass a FakeTimeProvider to expire tokens without waiting.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}
+
+/// <summary>The two ways Sophos lists are paged (shared/reference/sophos-central.md, "Usage billing").</summary>
+public enum SophosPaging
+{
+    /// <summary>pages.nextKey, sent back as pageFromKey; page numbers are not understood.</summary>
+    Keys,
+
+    /// <summary>page and pageSize, with pages.total when asked with pageTotal=true.</summary>
+    Numbers,
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PsaMapping.Sandbox.Autotask;
+using PsaMapping.Sandbox.Billing;
 using PsaMapping.Sandbox.Data;
 using PsaMapping.Sandbox.Faults;
 using PsaMapping.Sandbox.Sophos;
@@ -20,10 +21,13 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly Dictionary<Guid, long> _companyByOrganization;
     private readonly Dictionary<Guid, Guid> _organizationByTenant;
 
+    private readonly Lazy<SandboxBilling> _billing;
+
     private SandboxServer(WebApplication app, SandboxOptions options, SandboxCounters counters, SandboxWorld world,
-        SophosState sophos, AutotaskState autotask, Uri baseUri)
+        SophosState sophos, AutotaskState autotask, Uri baseUri, Lazy<SandboxBilling> billing)
     {
         _app = app;
+        _billing = billing;
         Options = options;
         Counters = counters;
         World = world;
@@ -58,6 +62,12 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public SandboxCounters Counters { get; }
 
+    /// <summary>
+    /// Usage billing on both sides: the Sophos usage reports, the Autotask service lines and the units of every
+    /// line, and every adjustment received, so tests can assert exact results (built on first use).
+    /// </summary>
+    public SandboxBilling Billing => _billing.Value;
+
     /// <summary>The organizations behind every service's data (the ground truth for matching).</summary>
     public SandboxWorld World { get; }
 
@@ -89,8 +99,10 @@ public sealed class SandboxServer : IAsyncDisposable
         var sophosErrors = new SophosErrors(options.TimeProvider);
         var sophos = new SophosState(options, world);
         var now = options.TimeProvider.GetUtcNow().UtcDateTime;
-        var autotask = new AutotaskState(options, counters, SandboxAutotaskData.Create(world, options.CompanyCount,
-            options.ContractsPerCompany, new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc)));
+        var thisMonth = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var autotaskData = SandboxAutotaskData.Create(world, options.CompanyCount, options.ContractsPerCompany, thisMonth);
+        var billing = new Lazy<SandboxBilling>(() => new SandboxBilling(world, thisMonth, sophos.Tenants, autotaskData.Companies, autotaskData.Contracts));
+        var autotask = new AutotaskState(options, counters, autotaskData, billing);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -116,7 +128,9 @@ public sealed class SandboxServer : IAsyncDisposable
             new SandboxEndpointInfo(SandboxEndpoints.Unknown, sophosErrors.WriteApi));
 
         SophosEndpoints.Map(app, sophos, sophosErrors);
+        BillingEndpoints.MapSophos(app, sophos, sophosErrors, billing);
         AutotaskEndpoints.Map(app, autotask);
+        BillingEndpoints.MapAutotask(app, autotask, billing, new Random(unchecked(options.Seed * 7919 + 29)));
         app.MapFallback(() => sophosErrors.Api(StatusCodes.Status404NotFound, "No such resource in the sandbox.", "resourceNotFound"))
             .WithSandboxEndpoint(SandboxEndpoints.Unknown, sophosErrors.WriteApi);
 
@@ -138,7 +152,7 @@ public sealed class SandboxServer : IAsyncDisposable
         sophos.GlobalApiHost = baseUri.GetLeftPart(UriPartial.Authority);
         autotask.BaseUri = baseUri;
 
-        return new SandboxServer(app, options, counters, world, sophos, autotask, baseUri);
+        return new SandboxServer(app, options, counters, world, sophos, autotask, baseUri, billing);
     }
 
     /// <summary>Completes when the host is asked to stop (Ctrl+C when standalone).</summary>

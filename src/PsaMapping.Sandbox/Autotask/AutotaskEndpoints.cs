@@ -22,26 +22,27 @@ internal static class AutotaskEndpoints
             .WithSandboxEndpoint(SandboxEndpoints.AutotaskThreshold, AutotaskErrors.Write,
                 state.Gate(SandboxEndpoints.AutotaskThreshold, "ThresholdInformation"));
 
-        foreach (var table in state.Tables.Values)
+        foreach (var (entity, current) in state.TableSources)
         {
             // One key and one gate per entity: the thread limit counts all of an entity's requests together.
-            string key = SandboxEndpoints.AutotaskEntity(table.Entity);
-            var gate = state.Gate(key, table.Entity);
-            string prefix = $"{Root}/{table.Entity}";
+            // The table is looked up per request: the usage-billing tables change with every adjustment.
+            string key = SandboxEndpoints.AutotaskEntity(entity);
+            var gate = state.Gate(key, entity);
+            string prefix = $"{Root}/{entity}";
 
-            app.Map(prefix + "/query", Task<IResult> (HttpContext context) => QueryAsync(context, state, table, isNextPage: false))
+            app.Map(prefix + "/query", Task<IResult> (HttpContext context) => QueryAsync(context, state, current(), isNextPage: false))
                 .WithSandboxEndpoint(key, AutotaskErrors.Write, gate);
-            app.Map(prefix + "/query/next", Task<IResult> (HttpContext context) => QueryAsync(context, state, table, isNextPage: true))
+            app.Map(prefix + "/query/next", Task<IResult> (HttpContext context) => QueryAsync(context, state, current(), isNextPage: true))
                 .WithSandboxEndpoint(key, AutotaskErrors.Write, gate);
-            app.Map(prefix + "/query/count", Task<IResult> (HttpContext context) => CountAsync(context, table))
+            app.Map(prefix + "/query/count", Task<IResult> (HttpContext context) => CountAsync(context, current()))
                 .WithSandboxEndpoint(key, AutotaskErrors.Write, gate);
-            app.Map(prefix + "/{id:long}", (HttpContext context, long id) => Item(context, table, id))
+            app.Map(prefix + "/{id:long}", (HttpContext context, long id) => Item(context, current(), id))
                 .WithSandboxEndpoint(key, AutotaskErrors.Write, gate);
-            app.Map(prefix + "/entityInformation", (HttpContext context) => EntityInformation(context, table))
+            app.Map(prefix + "/entityInformation", (HttpContext context) => EntityInformation(context, current()))
                 .WithSandboxEndpoint(key, AutotaskErrors.Write, gate);
-            app.Map(prefix + "/entityInformation/fields", (HttpContext context) => Fields(context, table))
+            app.Map(prefix + "/entityInformation/fields", (HttpContext context) => Fields(context, current()))
                 .WithSandboxEndpoint(key, AutotaskErrors.Write, gate);
-            app.Map(prefix + "/entityInformation/userDefinedFields", (HttpContext context) => UserDefinedFields(context, table))
+            app.Map(prefix + "/entityInformation/userDefinedFields", (HttpContext context) => UserDefinedFields(context, current()))
                 .WithSandboxEndpoint(key, AutotaskErrors.Write, gate);
         }
 

@@ -13,6 +13,75 @@ internal static class AutotaskEntities
 
     public static readonly string[] All = [Companies, Contracts];
 
+    // Usage billing: the catalogue, contracts' service lines and their units per period (queried), and the
+    // adjustments (created only: Autotask refuses to query them).
+    public const string Services = "Services";
+    public const string ContractServices = "ContractServices";
+    public const string ContractServiceUnits = "ContractServiceUnits";
+    public const string ContractServiceAdjustments = "ContractServiceAdjustments";
+
+    public static readonly string[] Billing = [Services, ContractServices, ContractServiceUnits];
+
+    // Before the columns that use it: static fields are initialized in the order they are written.
+    private static readonly AutotaskPicklistValue[] PeriodTypes =
+    [
+        new(PeriodType.OneTime.ToString(), "One-Time", 1),
+        new(PeriodType.Monthly.ToString(), "Monthly", 2, IsDefaultValue: true),
+        new(PeriodType.Quarterly.ToString(), "Quarterly", 3),
+        new(PeriodType.SemiAnnual.ToString(), "Semi-Annual", 4),
+        new(PeriodType.Yearly.ToString(), "Yearly", 5),
+    ];
+
+
+    public static readonly (AutotaskField Field, Func<SandboxService, object?> Get)[] ServiceColumns =
+    [
+        (new AutotaskField("id", AutotaskType.Long, IsRequired: true, IsReadOnly: true), s => s.Id),
+        (new AutotaskField("name", AutotaskType.String, IsRequired: true, Length: 150), s => s.Name),
+        (new AutotaskField("description", AutotaskType.String, Length: 400), s => s.Description),
+        (new AutotaskField("invoiceDescription", AutotaskType.String, Length: 1000), s => s.InvoiceDescription),
+        (new AutotaskField("unitPrice", AutotaskType.Decimal), s => s.UnitPrice),
+        (new AutotaskField("unitCost", AutotaskType.Decimal), s => s.UnitCost),
+        (new AutotaskField("periodType", AutotaskType.Integer, IsRequired: true, Picklist: PeriodTypes), s => s.PeriodType),
+        (new AutotaskField("isActive", AutotaskType.Boolean), s => s.IsActive),
+    ];
+
+    public static readonly (AutotaskField Field, Func<SandboxContractService, object?> Get)[] ContractServiceColumns =
+    [
+        (new AutotaskField("id", AutotaskType.Long, IsRequired: true, IsReadOnly: true), s => s.Id),
+        (new AutotaskField("contractID", AutotaskType.Integer, IsRequired: true, ReferenceEntityType: "Contract"), s => s.ContractId),
+        (new AutotaskField("serviceID", AutotaskType.Integer, IsRequired: true, ReferenceEntityType: "Service"), s => s.ServiceId),
+        (new AutotaskField("unitPrice", AutotaskType.Decimal), s => s.UnitPrice),
+        (new AutotaskField("unitCost", AutotaskType.Decimal), s => s.UnitCost),
+        (new AutotaskField("invoiceDescription", AutotaskType.String, Length: 1000), s => s.InvoiceDescription),
+        (new AutotaskField("internalCurrencyAdjustedPrice", AutotaskType.Decimal, IsReadOnly: true), s => s.UnitPrice),
+    ];
+
+    public static readonly (AutotaskField Field, Func<SandboxServiceUnits, object?> Get)[] UnitColumns =
+    [
+        (new AutotaskField("id", AutotaskType.Long, IsRequired: true, IsReadOnly: true), u => u.Id),
+        (new AutotaskField("contractID", AutotaskType.Integer, IsReadOnly: true, ReferenceEntityType: "Contract"), u => u.ContractId),
+        (new AutotaskField("contractServiceID", AutotaskType.Integer, IsReadOnly: true, ReferenceEntityType: "ContractService"), u => u.ContractServiceId),
+        (new AutotaskField("serviceID", AutotaskType.Integer, IsReadOnly: true, ReferenceEntityType: "Service"), u => u.ServiceId),
+        (new AutotaskField("startDate", AutotaskType.DateTime, IsReadOnly: true), u => u.StartDate),
+        (new AutotaskField("endDate", AutotaskType.DateTime, IsReadOnly: true), u => u.EndDate),
+        (new AutotaskField("units", AutotaskType.Decimal, IsReadOnly: true), u => u.Units),
+        (new AutotaskField("price", AutotaskType.Decimal, IsReadOnly: true), u => u.Price),
+        (new AutotaskField("approveAndPostDate", AutotaskType.DateTime, IsReadOnly: true), u => u.ApproveAndPostDate),
+    ];
+
+    public static AutotaskTable CreateServices(IReadOnlyList<SandboxService> services) =>
+        AutotaskTable.Create(Services, "Service", services, ServiceColumns, [], s => s.Id);
+
+    public static AutotaskTable CreateContractServices(IReadOnlyList<SandboxContractService> lines) =>
+        AutotaskTable.Create(ContractServices, "ContractService", lines, ContractServiceColumns, [], s => s.Id);
+
+    public static AutotaskTable CreateContractServiceUnits(IReadOnlyList<SandboxServiceUnits> rows) =>
+        AutotaskTable.Create(ContractServiceUnits, "ContractServiceUnit", rows, UnitColumns, [], u => u.Id);
+
+    public static AutotaskRow Row(SandboxContractService line) => AutotaskTable.ToRow(line, ContractServiceColumns, [], s => s.Id);
+
+    public static AutotaskRow Row(SandboxServiceUnits units) => AutotaskTable.ToRow(units, UnitColumns, [], u => u.Id);
+
     public static AutotaskTable CreateCompanies(IReadOnlyList<SandboxCompany> companies) =>
         AutotaskTable.Create(Companies, "Company", companies,
         [

@@ -412,6 +412,11 @@ internal sealed class AutotaskQuery
                     if (value.ValueKind == JsonValueKind.String
                         && long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n)) return n;
                     break;
+                case AutotaskType.Decimal:
+                    if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out decimal m)) return m;
+                    if (value.ValueKind == JsonValueKind.String
+                        && decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out m)) return m;
+                    break;
                 case AutotaskType.Boolean:
                     if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
                     break;
@@ -434,6 +439,7 @@ internal sealed class AutotaskQuery
         {
             string s => string.Compare(s, (string)expected, StringComparison.OrdinalIgnoreCase),
             long l => l.CompareTo((long)expected),
+            decimal m => m.CompareTo((decimal)expected),
             bool b => b.CompareTo((bool)expected),
             DateTime d => d.CompareTo((DateTime)expected),
             _ => throw new InvalidOperationException($"Unexpected stored value {actual.GetType()}."),

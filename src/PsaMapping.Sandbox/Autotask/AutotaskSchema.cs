@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace PsaMapping.Sandbox.Autotask;
 
 /// <summary>How a field's values are stored and compared: integers and ids as long, dates as UTC DateTime.</summary>
-internal enum AutotaskType { Long, Integer, String, Boolean, DateTime }
+internal enum AutotaskType { Long, Integer, String, Boolean, DateTime, Decimal }
 
 internal sealed record AutotaskPicklistValue(string Value, string Label, int SortOrder, bool IsActive = true, bool IsDefaultValue = false);
 
@@ -24,6 +24,7 @@ internal sealed record AutotaskField(
         AutotaskType.Integer => "integer",
         AutotaskType.String => "string",
         AutotaskType.Boolean => "boolean",
+        AutotaskType.Decimal => "double",
         _ => "datetime",
     };
 }
@@ -56,7 +57,7 @@ internal sealed record AutotaskUdf(string Name, string? Value);
 internal sealed class AutotaskTable
 {
     private readonly Dictionary<string, int> _fieldIndex;
-    private readonly Dictionary<long, AutotaskRow> _byId;
+    private readonly Lazy<Dictionary<long, AutotaskRow>> _byId;
 
     private AutotaskTable(string entity, string entityName, IReadOnlyList<AutotaskField> fields, IReadOnlyList<string> udfNames,
         AutotaskRow[] rows)
@@ -68,7 +69,8 @@ internal sealed class AutotaskTable
         Rows = rows;
         _fieldIndex = fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.OrdinalIgnoreCase);
         JsonNames = fields.Select(f => JsonEncodedText.Encode(f.Name)).ToArray();
-        _byId = rows.ToDictionary(r => r.Id);
+        // Built on the first single-item get: a table that changes (usage billing) is replaced on every write.
+        _byId = new Lazy<Dictionary<long, AutotaskRow>>(() => rows.ToDictionary(r => r.Id));
     }
 
     /// <summary>The URL segment: "Companies".</summary>
@@ -97,7 +99,31 @@ internal sealed class AutotaskTable
         return canonical is not null;
     }
 
-    public bool TryGet(long id, out AutotaskRow row) => _byId.TryGetValue(id, out row!);
+    public bool TryGet(long id, out AutotaskRow row) => _byId.Value.TryGetValue(id, out row!);
+
+    /// <summary>
+    /// A copy with <paramref name="replaced"/> rows swapped in for the rows of the same ids and <paramref name="added"/>
+    /// rows (ids above every existing one) at the end: a write costs a copy of the row references, not a rebuild.
+    /// </summary>
+    public AutotaskTable With(IEnumerable<AutotaskRow> replaced, IReadOnlyList<AutotaskRow> added)
+    {
+        var rows = new AutotaskRow[Rows.Length + added.Count];
+        Array.Copy(Rows, rows, Rows.Length);
+        foreach (var row in replaced)
+        {
+            int index = FirstAtLeast(row.Id);
+            if (index >= Rows.Length || Rows[index].Id != row.Id) throw new InvalidOperationException($"No {EntityName} row {row.Id} to replace.");
+            rows[index] = row;
+        }
+        long last = Rows.Length == 0 ? long.MinValue : Rows[^1].Id;
+        for (int i = 0; i < added.Count; i++)
+        {
+            if (added[i].Id <= last) throw new InvalidOperationException($"Added {EntityName} rows must have new, increasing ids.");
+            last = added[i].Id;
+            rows[Rows.Length + i] = added[i];
+        }
+        return new AutotaskTable(Entity, EntityName, Fields, UdfNames, rows);
+    }
 
     /// <summary>Index in <see cref="Rows"/> of the first row with an id above <paramref name="afterId"/> (rows are sorted by id).</summary>
     public int FirstAfter(long afterId) => afterId == long.MaxValue ? Rows.Length : FirstAtLeast(afterId + 1);
@@ -129,21 +155,27 @@ internal sealed class AutotaskTable
         var rows = new AutotaskRow[records.Count];
         for (int r = 0; r < records.Count; r++)
         {
-            var record = records[r];
-            var values = new object?[columns.Count];
-            for (int c = 0; c < columns.Count; c++)
-            {
-                values[c] = Normalize(columns[c].Get(record), fields[c].Type);
-            }
-            var set = new List<AutotaskUdf>(udfs.Count);
-            foreach (var (name, get) in udfs)
-            {
-                if (get(record) is { } value) set.Add(new AutotaskUdf(name, value));
-            }
-            rows[r] = new AutotaskRow(id(record), values, set.ToArray());
+            rows[r] = ToRow(records[r], columns, udfs, id);
         }
         Array.Sort(rows, (a, b) => a.Id.CompareTo(b.Id));
         return new AutotaskTable(entity, entityName, fields, udfs.Select(u => u.Name).ToArray(), rows);
+    }
+
+    /// <summary>One record as a stored row, its values typed as <see cref="Create"/> stores them.</summary>
+    public static AutotaskRow ToRow<T>(T record, IReadOnlyList<(AutotaskField Field, Func<T, object?> Get)> columns,
+        IReadOnlyList<(string Name, Func<T, string?> Get)> udfs, Func<T, long> id)
+    {
+        var values = new object?[columns.Count];
+        for (int c = 0; c < columns.Count; c++)
+        {
+            values[c] = Normalize(columns[c].Get(record), columns[c].Field.Type);
+        }
+        var set = new List<AutotaskUdf>(udfs.Count);
+        foreach (var (name, get) in udfs)
+        {
+            if (get(record) is { } value) set.Add(new AutotaskUdf(name, value));
+        }
+        return new AutotaskRow(id(record), values, set.ToArray());
     }
 
     /// <summary>Every integer is stored as a long, so comparisons need only one numeric type.</summary>
@@ -151,6 +183,9 @@ internal sealed class AutotaskTable
     {
         null => null,
         int i when type is AutotaskType.Integer or AutotaskType.Long => (long)i,
+        int i when type is AutotaskType.Decimal => (decimal)i,
+        long l when type is AutotaskType.Decimal => (decimal)l,
+        double d when type is AutotaskType.Decimal => (decimal)d,
         DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Utc),
         _ => value,
     };
@@ -216,6 +251,7 @@ internal sealed class AutotaskRowJsonConverter : JsonConverter<AutotaskRowJson>
         {
             case null: writer.WriteNullValue(); break;
             case long n: writer.WriteNumberValue(n); break;
+            case decimal m: writer.WriteNumberValue(m); break;
             case string s: writer.WriteStringValue(s); break;
             case bool b: writer.WriteBooleanValue(b); break;
             case DateTime d: writer.WriteStringValue(d); break; // what the serializer's DateTime converter writes

@@ -22,7 +22,7 @@ internal sealed class AutotaskState
     private readonly Queue<DateTimeOffset> _recentRequests = new();
     private readonly object _recentGate = new();
 
-    public AutotaskState(SandboxOptions options, SandboxCounters counters, SandboxAutotaskData data)
+    public AutotaskState(SandboxOptions options, SandboxCounters counters, SandboxAutotaskData data, Lazy<SandboxBilling> billing)
     {
         _options = options;
         _counters = counters;
@@ -33,7 +33,16 @@ internal sealed class AutotaskState
             [AutotaskEntities.Companies] = AutotaskEntities.CreateCompanies(data.Companies),
             [AutotaskEntities.Contracts] = AutotaskEntities.CreateContracts(data.Contracts),
         };
+        var sources = Tables.ToDictionary(pair => pair.Key, pair => (Func<AutotaskTable>)(() => pair.Value), StringComparer.OrdinalIgnoreCase);
+        // Usage billing is built on first use: most runs never touch it.
+        sources[AutotaskEntities.Services] = () => billing.Value.ServicesTable;
+        sources[AutotaskEntities.ContractServices] = () => billing.Value.ContractServicesTable;
+        sources[AutotaskEntities.ContractServiceUnits] = () => billing.Value.UnitsTable;
+        TableSources = sources;
     }
+
+    /// <summary>Every queryable entity, and how to get its table as it is now.</summary>
+    public IReadOnlyDictionary<string, Func<AutotaskTable>> TableSources { get; }
 
     public SandboxOptions Options => _options;
 

@@ -15,6 +15,7 @@ public sealed class FaultOptions
     private double _fraction5xx;
     private double _fractionDropped;
     private int? _alwaysFailStatus;
+    private double _fractionAdjustmentApplyThenDrop;
     private int _tokenLifetimeSeconds = 3600;
 
     /// <summary>Added to every response.</summary>
@@ -33,6 +34,16 @@ public sealed class FaultOptions
 
     /// <summary>Fraction of requests whose connection is aborted with no response at all.</summary>
     public double FractionDropped { get { lock (_gate) return _fractionDropped; } set { lock (_gate) _fractionDropped = value; } }
+
+    /// <summary>
+    /// Fraction of Autotask adjustment POSTs that are applied and then answered with a dropped connection: the
+    /// client cannot tell them from a request that never arrived, and must read the units back.
+    /// </summary>
+    public double FractionAdjustmentApplyThenDrop
+    {
+        get { lock (_gate) return _fractionAdjustmentApplyThenDrop; }
+        set { lock (_gate) _fractionAdjustmentApplyThenDrop = value; }
+    }
 
     /// <summary>When set, every request gets this status: a server that never recovers.</summary>
     public int? AlwaysFailStatus { get { lock (_gate) return _alwaysFailStatus; } set { lock (_gate) _alwaysFailStatus = value; } }

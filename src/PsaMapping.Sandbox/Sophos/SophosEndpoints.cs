@@ -125,7 +125,7 @@ internal static class SophosEndpoints
     }
 
     /// <summary>401 for a missing/unknown/expired token; 403 for a tenant-level token or a wrong X-Partner-ID.</summary>
-    private static IResult? AuthorizePartner(HttpContext context, SophosState state, SophosErrors errors)
+    internal static IResult? AuthorizePartner(HttpContext context, SophosState state, SophosErrors errors)
     {
         if (!state.TryAuthenticate(context.Request.Headers.Authorization, out var token))
         {
@@ -142,7 +142,7 @@ internal static class SophosEndpoints
         return null;
     }
 
-    private static bool TryReadInt(string? text, int fallback, out int value)
+    internal static bool TryReadInt(string? text, int fallback, out int value)
     {
         if (string.IsNullOrEmpty(text))
         {
