@@ -87,7 +87,7 @@ internal static class BillingEndpoints
         }
         long skip = (long)(number - 1) * pageSize;
         var numbered = skip >= items.Count ? [] : items.Skip((int)skip).Take(pageSize).Select(UsageItemJson.From).ToArray();
-        return SandboxJson.Result(new UsagePage(numbered, new NumberPages(number, pageSize, pages, count, SophosEndpoints.MaxPageSize)));
+        return SandboxJson.Result(new UsagePage(numbered, new SophosEndpoints.Pages(number, pageSize, pages, count, SophosEndpoints.MaxPageSize)));
     }
 
     private static string WriteKey(int year, int month, int offset) =>
@@ -224,13 +224,6 @@ internal static class BillingEndpoints
         int MaxSize,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Total,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Items);
-
-    private sealed record NumberPages(
-        int Current,
-        int Size,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Total,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Items,
-        int MaxSize);
 
     /// <summary>An item as Sophos's clients read it: quantities as numbers, prices as strings; no accountId when there is none.</summary>
     private sealed record UsageItemJson(

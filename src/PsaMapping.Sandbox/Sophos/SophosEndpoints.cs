@@ -171,7 +171,7 @@ internal static class SophosEndpoints
     private sealed record TenantPage(IReadOnlyList<TenantJson> Items, Pages Pages);
 
     /// <summary>total and items appear only when the caller asked with pageTotal=true.</summary>
-    private sealed record Pages(
+    internal sealed record Pages(
         int Current,
         int Size,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Total,
