@@ -3,9 +3,10 @@
     Builds, tests, packages or demonstrates PsaMapping. Each task is a thin call into dotnet.
 .DESCRIPTION
     Build    dotnet build PsaMapping.sln; assembles the importable module in out/PsaMapping.
-    Test     Build, then dotnet test (engine and hosted-PowerShell tests), then the Pester suite in
-             tests/Pester if Pester 5 is installed (a warning otherwise). Pester results go to
-             out/pester-results.xml (NUnit XML).
+    Test     Build, then dotnet test: every xunit project and the Pester suite under the pinned PowerShell 7
+             (which it installs into .tools/). TRX and Pester's NUnit 3 XML results go to out/TestResults.
+    Pester   Build, then the Pester suite in this shell (PowerShell 7 or Windows PowerShell 5.1) with the
+             pinned Pester; results in out/TestResults/pester-results-<edition>-<version>.xml.
     Package  Build in Release, then zip out/PsaMapping into out/PsaMapping-<ModuleVersion>.zip.
     Demo     dotnet run the sandbox's demo: the quick start against a local Sophos Central stand-in.
     Exits with a non-zero code when a step fails. Runs in PowerShell 7 and Windows PowerShell 5.1.
@@ -18,7 +19,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'Demo')]
     [string] $Task = 'Build',
 
     [string] $Configuration = 'Debug'
@@ -44,40 +45,17 @@ function Invoke-BuildTask([string] $BuildConfiguration) {
     Invoke-DotNet @('build', $Solution, '-c', $BuildConfiguration)
 }
 
-function Invoke-PesterTests([string] $TestConfiguration) {
-    $pester = Get-Module -ListAvailable -Name Pester |
-        Where-Object { $_.Version -ge [version]'5.0.0' } |
-        Sort-Object -Property Version -Descending |
-        Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning ('Pester 5 is not installed, so tests/Pester did not run. Install it with: ' +
-            'Install-Module Pester -MinimumVersion 5.0 -Force -SkipPublisherCheck -Scope CurrentUser')
-        return
-    }
-
-    # Windows PowerShell ships Pester 3.4, which may already be loaded.
-    Get-Module -Name Pester | Where-Object { $_.Version -lt [version]'5.0.0' } | Remove-Module -Force
-    Import-Module -Name $pester.Path -Force
-
-    # What -CI does (results file, non-zero on failure), without ending this script's process.
-    $pesterConfiguration = New-PesterConfiguration
-    $pesterConfiguration.Run.Path = Join-Path $RepoRoot 'tests/Pester'
-    $pesterConfiguration.Run.PassThru = $true
-    $pesterConfiguration.Output.Verbosity = 'Detailed'
-    $pesterConfiguration.TestResult.Enabled = $true
-    $pesterConfiguration.TestResult.OutputPath = Join-Path $OutDir 'pester-results.xml'
-
-    Write-Host ('> Invoke-Pester tests/Pester (Pester {0}, {1} {2})' -f $pester.Version, $PSVersionTable.PSEdition, $PSVersionTable.PSVersion) -ForegroundColor Cyan
-    $previous = $env:PSAMAPPING_CONFIGURATION
-    $env:PSAMAPPING_CONFIGURATION = $TestConfiguration
-    try {
-        $run = Invoke-Pester -Configuration $pesterConfiguration
-    }
-    finally {
-        $env:PSAMAPPING_CONFIGURATION = $previous
-    }
-    if ($run.Result -ne 'Passed') {
-        throw ('Pester: {0} failed, {1} passed, {2} blocks failed.' -f $run.FailedCount, $run.PassedCount, $run.FailedBlocksCount)
+# The Pester suite in this shell (PowerShell 7 or Windows PowerShell 5.1), with the Pester that
+# tests/Pester/PsaMapping.Pester.csproj pins and restores; `dotnet test` runs the same suite under the pinned pwsh.
+function Invoke-PesterTask([string] $TestConfiguration) {
+    $pesterProject = Join-Path $RepoRoot 'tests/Pester/PsaMapping.Pester.csproj'
+    Invoke-DotNet @('restore', $pesterProject)
+    $pesterModule = (& dotnet msbuild $pesterProject -getProperty:PesterModule).Trim()
+    $results = Join-Path $OutDir ('TestResults/pester-results-{0}-{1}.xml' -f $PSVersionTable.PSEdition, $PSVersionTable.PSVersion)
+    Write-Host ('> tests/Pester/Invoke-PesterSuite.ps1 ({0} {1})' -f $PSVersionTable.PSEdition, $PSVersionTable.PSVersion) -ForegroundColor Cyan
+    & (Join-Path $RepoRoot 'tests/Pester/Invoke-PesterSuite.ps1') -PesterModule $pesterModule -ResultPath $results -Configuration $TestConfiguration
+    if ($LASTEXITCODE -ne 0) {
+        throw ('the Pester suite failed; results in {0}' -f $results)
     }
 }
 
@@ -106,8 +84,11 @@ try {
         }
         'Test' {
             Invoke-BuildTask $Configuration
-            Invoke-DotNet @('test', $Solution, '-c', $Configuration, '--no-build')
-            Invoke-PesterTests $Configuration
+            Invoke-DotNet @('test', $Solution, '-c', $Configuration, '--no-build', '--logger', 'trx', '--results-directory', (Join-Path $OutDir 'TestResults'))
+        }
+        'Pester' {
+            Invoke-BuildTask $Configuration
+            Invoke-PesterTask $Configuration
         }
         'Package' {
             if ($PSBoundParameters.ContainsKey('Configuration') -and $Configuration -ne 'Release') {

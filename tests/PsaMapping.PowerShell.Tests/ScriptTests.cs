@@ -10,7 +10,7 @@ namespace PsaMapping.PowerShell.Tests;
 /// </summary>
 public sealed class ScriptTests
 {
-    private static readonly string[] SkippedFolders = { ".git", "bin", "obj", "out", "TestResults", ".vs", ".idea" };
+    private static readonly string[] SkippedFolders = { ".git", "bin", "obj", "out", "TestResults", ".vs", ".idea", ".tools" };
 
     public static IEnumerable<object[]> Scripts() =>
         RepositoryScripts().Select(path => new object[] { Path.GetRelativePath(ModuleHost.RepoRoot, path).Replace('\\', '/') });
@@ -20,7 +20,9 @@ public sealed class ScriptTests
     {
         var scripts = RepositoryScripts().Select(path => Path.GetRelativePath(ModuleHost.RepoRoot, path).Replace('\\', '/')).ToList();
         Assert.Contains("build.ps1", scripts);
-        Assert.Contains("tests/Pester/PsaMapping.Tests.ps1", scripts);
+        Assert.Contains("tests/Pester/TestSetup.ps1", scripts);
+        Assert.Contains("tests/Pester/Invoke-PesterSuite.ps1", scripts);
+        Assert.Contains(scripts, script => script.StartsWith("tests/Pester/", StringComparison.Ordinal) && script.EndsWith(".Tests.ps1", StringComparison.Ordinal));
     }
 
     [Theory]
