@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -694,19 +693,16 @@ public sealed class AutotaskSandboxTests : IClassFixture<AutotaskSandboxTests.Fi
     }
 
     [Fact]
-    public void Fifty_thousand_companies_generate_quickly()
+    public void Fifty_thousand_companies_generate_with_distinct_ids_and_contracts_for_customer_companies()
     {
+        // How long this takes is the benchmark's to measure (bench/PsaMapping.Bench prints it).
         var world = SandboxWorld.Create(42, 250);
-        var stopwatch = Stopwatch.StartNew();
 
         var data = SandboxAutotaskData.Create(world, 50_000, 3, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
-        stopwatch.Stop();
         Assert.Equal(50_000, data.Companies.Count);
         Assert.InRange(data.Contracts.Count, 50_000, 200_000); // only Customer companies (about half of them) have contracts
         Assert.Equal(data.Companies.Count, data.Companies.Select(c => c.Id).Distinct().Count());
-        // Generous: the target is about 2 s; this only catches a pathological slowdown.
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
     }
 
     [Fact]

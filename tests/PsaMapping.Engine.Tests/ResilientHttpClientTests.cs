@@ -6,7 +6,7 @@ namespace PsaMapping.Engine.Tests;
 public sealed class ResilientHttpClientTests
 {
     private static readonly Uri Target = new("https://api.example.test/thing");
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+    private readonly TimerRecordingTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
 
     private ResilientHttpClient Client(StubHandler handler, Action<ResilienceOptions>? configure = null)
     {
@@ -24,13 +24,12 @@ public sealed class ResilientHttpClientTests
         using var client = Client(handler);
 
         Task<HttpResponseMessage> send = client.SendAsync("things", Get, CancellationToken.None);
-        await Eventually.True(() => handler.Calls == 1, "the first attempt is made");
+        await Eventually.True(() => _time.Waits.Contains(TimeSpan.FromSeconds(7)), "the retry waits the 7 s the server asked for");
 
-        _time.Advance(TimeSpan.FromSeconds(6.9));
-        await Eventually.Settle();
+        // Nothing waits less: fake time fires a timer only once it is advanced past its due time.
+        Assert.DoesNotContain(_time.Waits, wait => wait > TimeSpan.Zero && wait < TimeSpan.FromSeconds(7));
         Assert.Equal(1, handler.Calls);
-
-        _time.Advance(TimeSpan.FromSeconds(0.2));
+        _time.Advance(TimeSpan.FromSeconds(7));
         using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal(2, handler.Calls);
@@ -249,11 +248,10 @@ public sealed class ResilientHttpClientTests
         var sends = Enumerable.Range(0, 10).Select(_ => client.SendAsync("things", Get, CancellationToken.None)).ToList();
         var other = client.SendAsync("other", Get, CancellationToken.None);
         await Eventually.True(() => handler.Calls == 4, "three 'things' and the 'other' request are in flight");
-        await Eventually.Settle();
-        Assert.Equal(4, handler.Calls);
 
         release.SetResult();
         foreach (var response in await Task.WhenAll(sends.Append(other))) response.Dispose();
+        // Nothing answers before the release, so without the limit all eleven would have been in flight at once.
         Assert.Equal(4, handler.MaxInFlight);
         Assert.Equal(10, client.Requests.For("things"));
     }

@@ -301,9 +301,10 @@ public sealed class SandboxTests : IClassFixture<SandboxTests.Fixture>
     // ---------- token expiry ----------
 
     [Fact]
-    public async Task Expired_token_is_refused_with_401()
+    public async Task A_token_past_its_injected_short_lifetime_is_refused_with_401()
     {
-        var options = new SandboxOptions { TenantCount = 5 };
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new SandboxOptions { TenantCount = 5, TimeProvider = time };
         options.Faults.TokenLifetimeSeconds = 1;
         await using var server = await SandboxServer.StartAsync(options);
         using var http = Client(server);
@@ -313,7 +314,7 @@ public sealed class SandboxTests : IClassFixture<SandboxTests.Fixture>
             Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        time.Advance(TimeSpan.FromSeconds(1));
 
         using var expired = await SendAsync(http, "whoami/v1", token, partnerId: null);
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);

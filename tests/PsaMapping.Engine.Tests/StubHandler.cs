@@ -58,7 +58,22 @@ internal static class Eventually
             await Task.Delay(5);
         }
     }
+}
 
-    /// <summary>Gives background work a moment, to show that something did NOT happen.</summary>
-    public static Task Settle() => Task.Delay(100);
+/// <summary>
+/// Fake time that also records how long each timer created on it waits, so that a test sees how long
+/// something will wait instead of sleeping in real time to show that it did not happen early.
+/// </summary>
+internal sealed class TimerRecordingTimeProvider(DateTimeOffset start) : Microsoft.Extensions.Time.Testing.FakeTimeProvider(start)
+{
+    private readonly ConcurrentQueue<TimeSpan> _waits = new();
+
+    /// <summary>The due time of every timer created so far (retry delays, attempt and total timeouts).</summary>
+    public IReadOnlyCollection<TimeSpan> Waits => _waits;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        _waits.Enqueue(dueTime);
+        return base.CreateTimer(callback, state, dueTime, period);
+    }
 }

@@ -148,8 +148,9 @@ public sealed class MappingStoreTests : IDisposable
         byte[] file = File.ReadAllBytes(store.FilePath);
         byte[] backup = File.ReadAllBytes(store.BackupPath);
         byte[] audit = File.ReadAllBytes(store.AuditPath);
-        DateTime written = File.GetLastWriteTimeUtc(store.FilePath);
-        Thread.Sleep(20);
+        // Dated in the past, so that a rewrite, however soon, would show in the file's time.
+        DateTime written = new(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(store.FilePath, written);
         _time.Advance(TimeSpan.FromMinutes(5));
 
         var result = store.Save(new[] { MappingEdit.Upsert(Map(2)), MappingEdit.Remove(Id(42)) }, "b");

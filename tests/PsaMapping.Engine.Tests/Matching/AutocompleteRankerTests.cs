@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PsaMapping.Engine.Matching;
 
 namespace PsaMapping.Engine.Tests;
@@ -287,18 +286,16 @@ public sealed class AutocompleteRankerTests
     }
 
     [Fact]
-    public void Ranking_fifty_thousand_names_is_quick()
+    public void Ranking_fifty_thousand_names_for_the_first_twenty_gives_the_full_rankings_top_twenty()
     {
+        // How long this takes is the benchmark's to measure (bench/PsaMapping.Bench prints it).
         List<string> names = GeneratedCompanyNames(50_000);
-        AutocompleteRanker.Rank("contsoo", names.Take(100), n => n); // warm up
 
-        var watch = Stopwatch.StartNew();
-        IReadOnlyList<Ranked<string>> ranked = AutocompleteRanker.Rank("contsoo", names, n => n, first: 20);
-        watch.Stop();
+        IReadOnlyList<Ranked<string>> first = AutocompleteRanker.Rank("contsoo", names, n => n, first: 20);
+        IReadOnlyList<Ranked<string>> all = AutocompleteRanker.Rank("contsoo", names, n => n);
 
-        Assert.NotEmpty(ranked);
-        // The real figure is tens of milliseconds; the bound only catches an accidental quadratic.
-        Assert.True(watch.ElapsedMilliseconds < 1000, $"took {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(20, first.Count);
+        Assert.Equal(all.Take(20).Select(r => r.Item + " " + r.Match), first.Select(r => r.Item + " " + r.Match));
     }
 
     // ---- Edit distance --------------------------------------------------------------------------------

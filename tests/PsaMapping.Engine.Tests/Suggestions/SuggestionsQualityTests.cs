@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PsaMapping.Engine.Suggestions;
 using PsaMapping.Sandbox;
@@ -57,26 +56,15 @@ public sealed class SuggestionsQualityTests
     }
 
     [Fact]
-    public async Task Matching_2000_customers_against_10000_companies_completes_quickly()
+    public async Task Matching_2000_customers_against_10000_companies_suggests_for_each_some_with_High_confidence()
     {
+        // How long this takes is the benchmark's to measure (its "match ms" column).
         await using SandboxServer server = await StartAsync(2_000, 10_000, seed: 3);
-        IndexedCompany[] companies = Indexed(server);
         var names = server.Tenants.Select(t => t.Name).ToList();
 
-        var watch = Stopwatch.StartNew();
-        var index = new CompanyNameIndex(companies);
-        TimeSpan build = watch.Elapsed;
-        CompanyNameIndex.Searcher searcher = index.NewSearcher();
-        foreach (string name in names) searcher.Best(name, 2);
-        TimeSpan sequential = watch.Elapsed - build;
-        watch.Restart();
+        var index = new CompanyNameIndex(Indexed(server));
         IReadOnlyList<CompanySuggestion> all = BatchConfidence.SuggestAll(index, names);
-        TimeSpan parallel = watch.Elapsed;
 
-        // Printed, not asserted: timing targets live in the benchmark.
-        _output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "{0:N0} companies indexed in {1:0} ms; {2:N0} customers: Best one by one {3:0} ms, SuggestAll {4:0} ms ({5} processors)",
-            index.Count, build.TotalMilliseconds, names.Count, sequential.TotalMilliseconds, parallel.TotalMilliseconds, Environment.ProcessorCount));
         Assert.Equal(names.Count, all.Count);
         Assert.Contains(all, s => s.Confidence == SuggestionConfidence.High);
     }
