@@ -45,8 +45,9 @@ namespace PsaMapping.Commands
             if (SyncEnabled.HasValue) rows = rows.Where(r => r.IsMapped && r.SyncEnabled == SyncEnabled.Value);
             if (SophosCustomer != null)
             {
-                var patterns = SophosCustomer.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
-                rows = rows.Where(r => patterns.Any(p => p.IsMatch(r.SophosCustomerName)));
+                var list = rows.ToList();
+                NameFilter filter = Guard(() => NameFilter.Create(SophosCustomer, list.Select(r => r.SophosCustomerName)));
+                rows = list.Where(r => filter.IsMatch(r.SophosCustomerName));
             }
 
             WriteObject(rows, enumerateCollection: true);

@@ -46,9 +46,10 @@ namespace PsaMapping.Commands
             {
                 // A customer renamed since (Update-PsaMapping) keeps its older entries: match the name in any
                 // entry, then take every entry of those customers.
-                var pattern = new WildcardPattern(SophosCustomer, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                var ids = new HashSet<Guid>(_history.Where(e => pattern.IsMatch(e.Before?.SophosCustomerName ?? string.Empty)
-                                                                || pattern.IsMatch(e.After?.SophosCustomerName ?? string.Empty))
+                AuditHistory history = _history;
+                NameFilter filter = Guard(() => NameFilter.Create(new[] { SophosCustomer },
+                    history.SelectMany(e => new[] { e.Before?.SophosCustomerName, e.After?.SophosCustomerName }).Where(n => n != null).Select(n => n!)));
+                var ids = new HashSet<Guid>(history.Where(e => filter.IsMatch(e.Before?.SophosCustomerName) | filter.IsMatch(e.After?.SophosCustomerName))
                                                     .Select(e => e.SophosCustomerId));
                 entries = entries.Where(e => ids.Contains(e.SophosCustomerId));
             }

@@ -81,27 +81,16 @@ namespace PsaMapping.Commands
                 return;
             }
 
-            var patterns = Name.Select(name => new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
-            var matched = new bool[Name.Length];
+            NameFilter filter = Guard(() => NameFilter.Create(Name, all.Select(c => c.SophosCustomerName)));
             foreach (SophosCustomer customer in all)
-            {
-                bool any = false;
-                for (int i = 0; i < patterns.Length; i++)
-                {
-                    if (!patterns[i].IsMatch(customer.SophosCustomerName)) continue;
-                    matched[i] = true;
-                    any = true;
-                }
-
-                if (any) WriteObject(customer);
-            }
+                if (filter.IsMatch(customer.SophosCustomerName))
+                    WriteObject(customer);
 
             // As Get-Process does: a plain name that matched nothing is an error, a wildcard that matched nothing is not.
-            for (int i = 0; i < Name.Length; i++)
-                if (!matched[i] && !WildcardPattern.ContainsWildcardCharacters(Name[i]))
-                    WriteItemError(new PsaMappingException("SophosCustomerNotFound", PsaErrorKind.NotFound,
-                        $"No Sophos Central customer is named '{Name[i]}'. Use wildcards (for example '{Name[i]}*') or run Get-SophosCustomer to list them all.")
-                    { Target = Name[i] });
+            foreach (var name in filter.Names.Where(n => !n.Matched && !n.IsPattern))
+                WriteItemError(new PsaMappingException("SophosCustomerNotFound", PsaErrorKind.NotFound,
+                    $"No Sophos Central customer is named {UserText.Quoted(name.Name)}. Use wildcards (for example {UserText.QuotedPrefixPattern(name.Name)}) or run Get-SophosCustomer to list them all.")
+                { Target = name.Name });
         }
     }
 }

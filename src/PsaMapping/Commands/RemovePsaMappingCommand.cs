@@ -39,15 +39,13 @@ namespace PsaMapping.Commands
 
             if (ParameterSetName == ByName)
             {
-                foreach (string name in SophosCustomer)
-                {
-                    var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                    var matches = saved.Mappings.Where(m => pattern.IsMatch(m.SophosCustomerName)).ToList();
-                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                        WriteItemError(new PsaMappingException("MappingNotFound", PsaErrorKind.NotFound,
-                            $"No saved mapping is for a customer named '{name}'. Run Get-PsaMapping to see the mappings.") { Target = name });
-                    targets.AddRange(matches);
-                }
+                NameFilter filter = Guard(() => NameFilter.Create(SophosCustomer, saved.Mappings.Select(m => m.SophosCustomerName)));
+                targets.AddRange(saved.Mappings.Where(m => filter.IsMatch(m.SophosCustomerName)));
+                // A remove that removes nothing is a mistake worth hearing about, pattern or not.
+                foreach (var name in filter.Names.Where(n => !n.Matched))
+                    WriteItemError(new PsaMappingException("MappingNotFound", PsaErrorKind.NotFound,
+                        $"No saved mapping is for a customer {(name.IsPattern ? "whose name matches" : "named")} {UserText.Quoted(name.Name)}, so nothing was removed for it. Run Get-PsaMapping to see the mappings.")
+                    { Target = name.Name });
             }
             else
             {
