@@ -13,6 +13,9 @@ namespace PsaMapping.Engine
         InvalidArgument,
         InvalidResponse,
         Unavailable,
+
+        /// <summary>The connection's security failed (a TLS certificate that is not trusted): not transient.</summary>
+        SecurityError,
     }
 
     /// <summary>

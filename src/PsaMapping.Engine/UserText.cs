@@ -41,6 +41,12 @@ namespace PsaMapping.Engine
         /// </summary>
         public static string QuotedPrefixPattern(string? text) => Quoted(EscapeWildcards(Clip(text)) + "*");
 
+        /// <summary>
+        /// <paramref name="text"/> made fit to be followed by a full stop in a longer message: without its own
+        /// final stop, so that messages built from other messages never read "..".
+        /// </summary>
+        public static string Clause(string? text) => (text ?? string.Empty).TrimEnd().TrimEnd('.').TrimEnd();
+
         /// <summary>What WildcardPattern.Escape does, without a PowerShell reference in the engine.</summary>
         public static string EscapeWildcards(string text)
         {

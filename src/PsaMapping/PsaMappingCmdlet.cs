@@ -120,6 +120,7 @@ namespace PsaMapping
                 case PsaErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
                 case PsaErrorKind.InvalidResponse: return ErrorCategory.InvalidResult;
                 case PsaErrorKind.Unavailable: return ErrorCategory.ResourceUnavailable;
+                case PsaErrorKind.SecurityError: return ErrorCategory.SecurityError;
                 default: return ErrorCategory.NotSpecified;
             }
         }

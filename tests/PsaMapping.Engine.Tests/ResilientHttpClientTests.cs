@@ -256,3 +256,80 @@ public sealed class ResilientHttpClientTests
         Assert.Equal(10, client.Requests.For("things"));
     }
 }
+
+/// <summary>Autotask's hourly threshold: a 429 whose Retry-After ends past the call's deadline is not waited for.</summary>
+public sealed class ThresholdExceededTests
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+
+    private static Func<HttpRequestMessage> Get => () => new HttpRequestMessage(HttpMethod.Get, new Uri("https://api.example.test/Companies/query"));
+
+    [Fact]
+    public async Task A_429_asking_to_wait_beyond_the_calls_deadline_is_an_immediate_ThresholdExceeded_saying_when_the_budget_frees_up()
+    {
+        var handler = new StubHandler(_ => StubHandler.Status(429, retryAfterSeconds: 1617));
+        using var client = new ResilientHttpClient(new ApiService("Autotask", "Autotask"), handler, new ResilienceOptions(), _time);
+
+        var error = await Assert.ThrowsAsync<PsaMappingException>(() => client.SendAsync("Companies/query", Get, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("AutotaskThresholdExceeded", error.ErrorId);
+        Assert.Equal(1, handler.Calls); // not retried, not waited for
+        Assert.Contains("27 minutes, until 2026-11-23 10:27 UTC", error.Message);
+        Assert.DoesNotContain("network", error.Message);
+    }
+
+    [Fact]
+    public async Task A_429_whose_wait_fits_within_the_deadline_is_still_waited_for()
+    {
+        var handler = new StubHandler(call => call == 1 ? StubHandler.Status(429, retryAfterSeconds: 100) : StubHandler.Status(200));
+        using var client = new ResilientHttpClient(new ApiService("Autotask", "Autotask"), handler, new ResilienceOptions(), _time);
+
+        Task<HttpResponseMessage> send = client.SendAsync("Companies/query", Get, CancellationToken.None);
+        await Eventually.True(() => handler.Calls == 1, "the first attempt is made");
+        _time.Advance(TimeSpan.FromSeconds(101));
+
+        using HttpResponseMessage response = await send.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+}
+
+/// <summary>A TLS certificate that is not trusted is not a network glitch.</summary>
+public sealed class CertificateRejectedTests
+{
+    [Fact]
+    public async Task A_bad_certificate_fails_at_once_naming_the_certificate_not_the_network()
+    {
+        var handler = new StubHandler((_, _, _) => throw new HttpRequestException("The SSL connection could not be established, see inner exception.",
+            new System.Security.Authentication.AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot")));
+        using var client = new ResilientHttpClient(new ApiService("Autotask", "Autotask"), handler, new ResilienceOptions(), new FakeTimeProvider());
+
+        var error = await Assert.ThrowsAsync<PsaMappingException>(() =>
+            client.SendAsync("Companies/query", () => new HttpRequestMessage(HttpMethod.Get, "https://api.example.test/"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("AutotaskCertificateRejected", error.ErrorId);
+        Assert.Equal(PsaErrorKind.SecurityError, error.Kind);
+        Assert.Equal(1, handler.Calls);
+        Assert.Contains("certificate", error.Message);
+        Assert.DoesNotContain("Check the network", error.Message);
+    }
+}
+
+/// <summary>What a user reads when a service cannot be reached: words, not the request counter's keys.</summary>
+public sealed class UnreachableMessageTests
+{
+    [Fact]
+    public async Task An_unreachable_service_is_named_without_internal_labels_or_double_full_stops()
+    {
+        var handler = new StubHandler((_, _, _) => throw new HttpRequestException("Connection refused."));
+        using var client = new ResilientHttpClient(new ApiService("Sophos Central", "Sophos"), handler,
+            new ResilienceOptions { MaxRetryAttempts = 1, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero }, new FakeTimeProvider());
+
+        var error = await Assert.ThrowsAsync<PsaMappingException>(() =>
+            client.SendAsync("sophos.token", () => new HttpRequestMessage(HttpMethod.Post, "https://id.example.test/"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("SophosUnavailable", error.ErrorId);
+        Assert.Contains("the token request", error.Message);
+        Assert.DoesNotContain("sophos.token", error.Message);
+        Assert.DoesNotContain("..", error.Message);
+    }
+}

@@ -12,7 +12,7 @@ namespace PsaMapping.Engine.Http
     {
         public RequestOutcomeUnknownException(ApiService service, string endpoint, string why, Exception? innerException)
             : base(service.ErrorIdPrefix + "OutcomeUnknown", PsaErrorKind.Unavailable,
-                $"{service.Name} may or may not have carried out the request to {endpoint}: {why}. It was not sent again, because " +
+                $"{service.Name} may or may not have carried out {ResilientHttpClient.Label(endpoint)}: {UserText.Clause(why)}. It was not sent again, because " +
                 "repeating it could apply it twice. Check what the service holds now before trying again.", innerException)
         {
             Target = endpoint;

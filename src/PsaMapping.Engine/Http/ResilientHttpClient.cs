@@ -26,6 +26,9 @@ namespace PsaMapping.Engine.Http
         /// <summary>Set on a request that must not be sent twice if it may have been processed (see <see cref="SendOnceAsync"/>).</summary>
         private static readonly ResiliencePropertyKey<bool> NotRepeatableKey = new ResiliencePropertyKey<bool>("psamapping.not-repeatable");
 
+        /// <summary>When the call started: a wait the server asks for that ends after the call's deadline is not waited.</summary>
+        private static readonly ResiliencePropertyKey<DateTimeOffset> StartedKey = new ResiliencePropertyKey<DateTimeOffset>("psamapping.started");
+
         private readonly HttpClient _http;
         private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PartitionedRateLimiter<string>> SharedLimiters =
@@ -105,6 +108,7 @@ namespace PsaMapping.Engine.Http
             ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
             context.Properties.Set(EndpointKey, endpoint);
             context.Properties.Set(NotRepeatableKey, notRepeatable);
+            context.Properties.Set(StartedKey, _time.GetUtcNow());
             try
             {
                 Outcome<HttpResponseMessage> outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -136,19 +140,27 @@ namespace PsaMapping.Engine.Http
                 cancellationToken.ThrowIfCancellationRequested();
                 if (outcome.Exception is ResponseTooLargeException tooLarge)
                     throw new PsaMappingException(Service.ErrorIdPrefix + "ResponseTooLarge", PsaErrorKind.InvalidResponse,
-                        $"{Service.Name} answered {endpoint} with more than {tooLarge.Limit / (1024 * 1024.0):0.#} MB, larger than any answer it should give; " +
+                        $"{Service.Name} answered {Label(endpoint)} with more than {tooLarge.Limit / (1024 * 1024.0):0.#} MB, larger than any answer it should give; " +
                         "it was not read. Run the command again; if it persists, a proxy or the service may be misbehaving.", tooLarge)
                     { Target = endpoint };
+                if (CertificateFailure(outcome.Exception) is Exception tls)
+                    throw CertificateRejected(endpoint, tls);
                 if (outcome.Exception != null)
                     throw Unavailable(endpoint, outcome.Exception);
 
                 HttpResponseMessage result = outcome.Result!;
+                if (WaitBeyondDeadline(result, context) is TimeSpan wait)
+                {
+                    result.Dispose();
+                    throw ThresholdExceeded(endpoint, wait);
+                }
+
                 if (await _isTransientFailure(result).ConfigureAwait(false))
                 {
                     string status = (int)result.StatusCode + " " + result.ReasonPhrase;
                     result.Dispose();
                     throw new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
-                        $"{Service.Name} kept failing: the last of {_options.MaxRetryAttempts + 1} attempts at {endpoint} was answered " +
+                        $"{Service.Name} kept failing: the last of {_options.MaxRetryAttempts + 1} attempts at {Label(endpoint)} was answered " +
                         $"{status}. Wait a few minutes and run the command again; if it keeps failing, check the service's status page.")
                     { Target = endpoint };
                 }
@@ -170,17 +182,24 @@ namespace PsaMapping.Engine.Http
         {
             if (outcome.Exception != null)
             {
+                if (CertificateFailure(outcome.Exception) is Exception tls) throw CertificateRejected(endpoint, tls);
                 if (WasNeverSent(outcome.Exception)) throw Unavailable(endpoint, outcome.Exception);
                 throw new RequestOutcomeUnknownException(Service, endpoint, DescribeFailure(outcome.Exception), outcome.Exception);
             }
 
             HttpResponseMessage result = outcome.Result!;
+            if (WaitBeyondDeadline(result, null) is TimeSpan wait)
+            {
+                result.Dispose();
+                throw ThresholdExceeded(endpoint, wait);
+            }
+
             if (await _wasNotProcessed(result).ConfigureAwait(false))
             {
                 string status = (int)result.StatusCode + " " + result.ReasonPhrase;
                 result.Dispose();
                 throw new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
-                    $"{Service.Name} refused {endpoint} without processing it through {_options.MaxRetryAttempts + 1} attempts (the last answered " +
+                    $"{Service.Name} refused {Label(endpoint)} without processing it through {_options.MaxRetryAttempts + 1} attempts (the last answered " +
                     $"{status}). Nothing was changed. Wait a few minutes and run the command again.")
                 { Target = endpoint };
             }
@@ -210,7 +229,7 @@ namespace PsaMapping.Engine.Http
                 case ResponseTooLargeException tooLarge:
                     return $"its answer was larger than {tooLarge.Limit / (1024 * 1024.0):0.#} MB and was not read";
                 default:
-                    return "the connection failed (" + cause.GetBaseException().Message + ")";
+                    return "the connection failed (" + UserText.Clause(UserText.Clip(cause.GetBaseException().Message)) + ")";
             }
         }
 
@@ -235,7 +254,7 @@ namespace PsaMapping.Engine.Http
         {
             string why = DescribeFailure(cause);
             return new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
-                $"{Service.Name} could not be reached at {endpoint}: {why}. Check the network and the service's status page, then run the command again.",
+                $"{Service.Name} could not be reached for {Label(endpoint)}: {UserText.Clause(why)}. Check the network and the service's status page, then run the command again.",
                 cause) { Target = endpoint };
         }
 
@@ -315,9 +334,13 @@ namespace PsaMapping.Engine.Http
                 UseJitter = true,
                 Delay = _options.BaseDelay,
                 MaxDelay = _options.MaxDelay,
-                ShouldHandle = args => args.Context.Properties.GetValue(NotRepeatableKey, false)
-                    ? IsProvenNotProcessedAsync(args.Outcome)
-                    : IsTransientAsync(args.Outcome, args.Context.CancellationToken),
+                // A 429 whose Retry-After ends past the call's deadline (Autotask's hourly threshold) is not
+                // waited for: the caller gets a specific error at once, saying when the budget frees up.
+                ShouldHandle = args => WaitBeyondDeadline(args.Outcome.Result, args.Context) != null
+                    ? new ValueTask<bool>(false)
+                    : args.Context.Properties.GetValue(NotRepeatableKey, false)
+                        ? IsProvenNotProcessedAsync(args.Outcome)
+                        : IsTransientAsync(args.Outcome, args.Context.CancellationToken),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result)),
                 OnRetry = args =>
                 {
@@ -361,8 +384,26 @@ namespace PsaMapping.Engine.Http
             return WasNeverSent(outcome.Exception);
         }
 
+        /// <summary>
+        /// The TLS handshake failure inside <paramref name="exception"/> (a certificate that is not trusted, expired
+        /// or for another name), or null. Not a network glitch: retrying cannot help, and blaming the network misleads.
+        /// </summary>
+        private static Exception? CertificateFailure(Exception? exception)
+        {
+            for (Exception? e = exception; e != null; e = e.InnerException)
+                if (e is System.Security.Authentication.AuthenticationException) return e;
+            return null;
+        }
+
+        private PsaMappingException CertificateRejected(string endpoint, Exception tls) =>
+            new PsaMappingException(Service.ErrorIdPrefix + "CertificateRejected", PsaErrorKind.SecurityError,
+                $"The TLS certificate {Service.Name} presented for {Label(endpoint)} was not accepted ({UserText.Clause(UserText.Clip(tls.Message))}), so nothing was sent. " +
+                "This is not a network glitch and was not retried: check that the address is the service's own, that this computer's clock is right, " +
+                "and whether a proxy replaces certificates (then trust its root certificate).", tls) { Target = endpoint };
+
         private static bool IsTransientException(Exception? exception, CancellationToken callerToken)
         {
+            if (CertificateFailure(exception) != null) return false;
             switch (exception)
             {
                 case null:
@@ -386,17 +427,60 @@ namespace PsaMapping.Engine.Http
         /// <summary>The server's Retry-After, clamped to [0, MaxRetryAfter]; null to use the backoff.</summary>
         private TimeSpan? RetryAfter(HttpResponseMessage? response)
         {
-            var header = response?.Headers.RetryAfter;
-            if (header == null) return null;
-
-            TimeSpan? wait = header.Delta;
-            if (wait == null && header.Date.HasValue)
-                wait = header.Date.Value - _time.GetUtcNow();
+            TimeSpan? wait = RequestedWait(response);
             if (wait == null) return null;
-
             if (wait < TimeSpan.Zero) return TimeSpan.Zero;
             return wait > _options.MaxRetryAfter ? _options.MaxRetryAfter : wait;
         }
+
+        /// <summary>The wait a response's Retry-After asks for, unclamped; null when it names none.</summary>
+        private TimeSpan? RequestedWait(HttpResponseMessage? response)
+        {
+            var header = response?.Headers.RetryAfter;
+            if (header == null) return null;
+            if (header.Delta.HasValue) return header.Delta;
+            return header.Date.HasValue ? header.Date.Value - _time.GetUtcNow() : (TimeSpan?)null;
+        }
+
+        /// <summary>
+        /// For a 429, the wait its Retry-After asks for when that is longer than any retry waits or ends after the
+        /// call's deadline (<paramref name="context"/> null: the longest single wait alone decides); else null.
+        /// </summary>
+        private TimeSpan? WaitBeyondDeadline(HttpResponseMessage? response, ResilienceContext? context)
+        {
+            if (response == null || (int)response.StatusCode != 429) return null;
+            TimeSpan? wait = RequestedWait(response);
+            if (wait == null) return null;
+            if (wait > _options.MaxRetryAfter) return wait;
+            if (context == null) return null;
+            TimeSpan elapsed = _time.GetUtcNow() - context.Properties.GetValue(StartedKey, _time.GetUtcNow());
+            return elapsed + wait > _options.TotalTimeout ? wait : null;
+        }
+
+        private PsaMappingException ThresholdExceeded(string endpoint, TimeSpan wait)
+        {
+            // Rounded up to the minute: "until 10:27" must not be a moment too early.
+            DateTimeOffset until = _time.GetUtcNow() + wait;
+            until = until.AddTicks(-(until.Ticks % TimeSpan.TicksPerMinute)).AddMinutes(until.Ticks % TimeSpan.TicksPerMinute == 0 ? 0 : 1);
+            return new PsaMappingException(Service.ErrorIdPrefix + "ThresholdExceeded", PsaErrorKind.Unavailable,
+                $"{Service.Name} refused {Label(endpoint)} because its request limit is used up (429), and asks to wait {Describe(wait)}, until " +
+                $"{until.UtcDateTime:yyyy-MM-dd HH:mm} UTC. {Service.Name} counts the requests of every integration of the database " +
+                "(Autotask allows 10,000 an hour). Nothing was changed: run the command again after that time.") { Target = endpoint };
+        }
+
+        /// <summary>
+        /// An endpoint as a user reads it: "sophos.token" is "the token request", "autotask.Companies" "the
+        /// Companies request". The dotted names are the request counter's keys, not words for a message.
+        /// </summary>
+        internal static string Label(string endpoint)
+        {
+            int dot = endpoint.IndexOf('.');
+            string name = dot >= 0 ? endpoint.Substring(dot + 1) : endpoint;
+            return $"the {name} request";
+        }
+
+        private static string Describe(TimeSpan wait) =>
+            wait.TotalMinutes >= 2 ? $"{Math.Ceiling(wait.TotalMinutes):0} minutes" : $"{Math.Ceiling(wait.TotalSeconds):0} seconds";
 
         public void Dispose()
         {
