@@ -75,3 +75,24 @@ public sealed class ResilienceTests
         Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
     }
 }
+
+/// <summary>Ctrl+C reaches the suggestion command's reads of all three lists.</summary>
+public sealed class SuggestionStopTests
+{
+    [Fact]
+    public async Task Ctrl_C_stops_Get_PsaMappingSuggestion_while_its_lists_are_being_read()
+    {
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 10 });
+        using var host = new ModuleHost();
+        Sessions.ConnectSophos(host, server).ThrowOnFailure();
+        Sessions.ConnectAutotask(host, server).ThrowOnFailure();
+        server.Faults.LatencyMs = 60_000;
+
+        using System.Management.Automation.PowerShell shell = host.Begin("Get-PsaMappingSuggestion", out IAsyncResult pending);
+        while (server.Counters.Requests(SandboxEndpoints.SophosTenants) == 0) await Task.Delay(20);
+
+        Task stop = Task.Factory.FromAsync(shell.BeginStop(null, null), shell.EndStop);
+        Assert.True(stop.Wait(TimeSpan.FromSeconds(15)), "the command stopped instead of waiting for the 60 s responses");
+        Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+    }
+}
