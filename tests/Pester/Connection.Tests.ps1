@@ -41,6 +41,13 @@ Describe 'Connect-SophosCentral' {
             Should -Not -Match ([regex]::Escape($wrongSecret))
     }
 
+    It 'names an unknown client ID in the error' {
+        $errorRecord = { Connect-Sandbox -ClientId 'no-such-client' } |
+            Should -Throw -ErrorId 'SophosAuthenticationFailed,PsaMapping.Commands.ConnectSophosCentralCommand' -PassThru
+
+        $errorRecord.Exception.Message | Should -Match ([regex]::Escape("'no-such-client' is not known"))
+    }
+
     It 'refuses tenant credentials and says to create a partner credential' {
         $errorRecord = { Connect-Sandbox -ClientId $Sandbox.TenantClientId -Secret $Sandbox.TenantSecret } |
             Should -Throw -ErrorId 'SophosNotPartnerCredential,PsaMapping.Commands.ConnectSophosCentralCommand' -PassThru
@@ -95,6 +102,15 @@ Describe 'Connect-Autotask' {
         $connection[0].ZoneUri | Should -BeNullOrEmpty
         Get-AutotaskRequestCount $all | Should -Be ($zone - 1)
         @(Find-AutotaskCompany 'Contoso' -First 1 -ErrorAction Stop).Count | Should -Be 1
+    }
+
+    It 'refuses a blank integration code before sending anything' {
+        $parameters = Get-AutotaskParameters -IntegrationCode '  '
+        # Nothing listens there: a request sent would end in a connection error, not this one.
+        $parameters.ZoneUri = 'http://127.0.0.1:9/'
+
+        { Connect-Autotask @parameters } |
+            Should -Throw -ErrorId 'AutotaskCredentialIncomplete,PsaMapping.Commands.ConnectAutotaskCommand'
     }
 
     It 'says which part of a rejected credential is wrong (<Wrong>) and never shows a secret' -TestCases @(

@@ -3,6 +3,12 @@
     Shared setup (sandbox, module, temporary store, helpers): TestSetup.ps1 beside this file.
 #>
 
+BeforeDiscovery {
+    # Where the file's mode is what protects a saved secret (not Windows), and this PowerShell can set it (.NET 7 or later).
+    $CanSetUnixFileMode = ($PSVersionTable.PSEdition -eq 'Core') -and (-not $IsWindows) -and
+        ($null -ne [System.IO.File].GetMethod('SetUnixFileMode', [type[]]@([string], [System.IO.UnixFileMode])))
+}
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
 }
@@ -27,13 +33,17 @@ Describe 'Saved credentials' {
     It 'lets a later session connect by itself after Connect-SophosCentral -Save' {
         $saved = Invoke-InNewSession -Parameters $SessionParameters -Script @'
 param($Credential, $AuthUri, $ApiUri)
-$null = Connect-SophosCentral -Credential $Credential -AuthUri $AuthUri -ApiUri $ApiUri -Save -ErrorAction Stop
+$null = Connect-SophosCentral -Credential $Credential -AuthUri $AuthUri -ApiUri $ApiUri -Save -InformationVariable info -ErrorAction Stop
+$info | ForEach-Object { [string]$_.MessageData }
 '@
         $saved.Terminating | Should -BeNullOrEmpty
+        ($saved.Output -join "`n") | Should -Match 'Saved the Sophos Central credential'
 
-        $later = Invoke-InNewSession -Script "Get-SophosCustomer -Name 'Contoso Ltd'"
+        $later = Invoke-InNewSession -Script "Get-SophosCustomer -Name 'Contoso Ltd' -Verbose 4>&1"
         $later.Terminating | Should -BeNullOrEmpty
-        @($later.Output).Count | Should -Be 1
+        @($later.Output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Count | Should -Be 1
+        (@($later.Output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { $_.Message }) -join "`n") |
+            Should -Match 'saved credential'
     }
 
     It 'is not connected again once Remove-PsaMappingCredential forgot the credential' {
@@ -99,6 +109,17 @@ $null = Connect-Autotask -Credential $Credential -IntegrationCode $IntegrationCo
         $companies.Count | Should -Be 1
         $companies[0].AutotaskCompanyName | Should -Be 'Contoso'
         ($verbose.Message -join "`n") | Should -Match 'saved credential'
+    }
+
+    It 'refuses a credentials file that others can read, and says how to fix it' -Skip:(-not $CanSetUnixFileMode) {
+        $null = Connect-AutotaskSandbox -Save
+        [System.IO.File]::SetUnixFileMode($CredentialsFile, [System.IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead')
+
+        $later = Invoke-InNewSession -Script "Find-AutotaskCompany 'Contoso'"
+
+        $later.Terminating.FullyQualifiedErrorId | Should -Be 'CredentialFileInsecure,PsaMapping.Commands.FindAutotaskCompanyCommand'
+        $later.Terminating.Exception.Message | Should -Match 'chmod 600'
+        Remove-Item -LiteralPath $CredentialsFile
     }
 
     It 'forgets only the Autotask credential with Remove-PsaMappingCredential -Service Autotask' {

@@ -24,6 +24,7 @@ Describe 'Get-SophosCustomer' {
         $result.Terminating.FullyQualifiedErrorId | Should -Be 'SophosNotConnected,PsaMapping.Commands.GetSophosCustomerCommand'
         $result.Terminating.CategoryInfo.Category | Should -Be 'InvalidOperation'
         $result.Terminating.Exception.Message | Should -Match 'Connect-SophosCentral'
+        @(Get-SophosCustomer -Name 'Contoso Ltd').Count | Should -Be 1 -Because 'each session keeps its own connection'
     }
 
     It 'lists every customer of the partner once' {
@@ -31,6 +32,25 @@ Describe 'Get-SophosCustomer' {
         @($AllCustomers | ForEach-Object { $_.SophosCustomerId } | Sort-Object -Unique).Count | Should -Be $Sandbox.TenantCount
         $AllCustomers[0].PSObject.TypeNames | Should -Contain 'PsaMapping.Engine.Sophos.SophosCustomer'
         $AllCustomers[0].SophosCustomerName | Should -Not -BeNullOrEmpty
+        foreach ($property in 'ShowAs', 'DataRegion', 'DataGeography', 'BillingType', 'ApiHost') {
+            $AllCustomers[0].PSObject.Properties.Name | Should -Contain $property
+        }
+        @($AllCustomers | Where-Object { $_.DataRegion -and $_.BillingType }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'passes customers not activated yet through, with an empty ApiHost' {
+        $notActivated = @($AllCustomers | Where-Object { -not $_.ApiHost })
+
+        $notActivated.Count | Should -BeGreaterThan 0
+        $notActivated.Count | Should -BeLessThan $AllCustomers.Count
+        $notActivated[0].SophosCustomerName | Should -Not -BeNullOrEmpty
+    }
+
+    It 'completes customer names on Tab' {
+        $line = 'Get-SophosCustomer -Name Contoso'
+        $completions = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object { $_.CompletionText })
+
+        $completions | Should -Contain "'Contoso Ltd'"
     }
 
     It 'takes wildcards in -Name and ignores case' {
@@ -90,12 +110,16 @@ Describe 'Get-SophosCustomer' {
         $again.SophosCustomerName | Should -Be $original.SophosCustomerName
     }
 
-    It 'answers from the list cached in the session, and -Refresh fetches it again' {
-        $cached = @(Get-SophosCustomer -Name 'Contoso*' -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
-        ($cached.Message -join "`n") | Should -Match 'already fetched in this session'
+    It 'answers from the list cached in the session, without a request, and -Refresh fetches it again' {
+        $cached = @(Get-SophosCustomer -Name 'Contoso*' -Verbose 4>&1)
+        ($cached | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { $_.Message }) -join "`n" |
+            Should -Match 'already fetched in this session'
+        Get-RequestCount $cached | Should -Be 0
 
-        $refreshed = @(Get-SophosCustomer -Refresh -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
-        ($refreshed.Message -join "`n") | Should -Match ('Fetched {0} Sophos Central customers' -f $Sandbox.TenantCount)
+        $refreshed = @(Get-SophosCustomer -Refresh -Verbose 4>&1)
+        ($refreshed | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { $_.Message }) -join "`n" |
+            Should -Match ('Fetched {0} Sophos Central customers' -f $Sandbox.TenantCount)
+        Get-RequestCount $refreshed | Should -BeGreaterOrEqual 3 -Because '250 customers are three pages of 100'
     }
 
     It 'reports progress while fetching several pages and completes it' {

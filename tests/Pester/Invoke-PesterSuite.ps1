@@ -10,7 +10,7 @@
 .PARAMETER PesterModule
     The Pester.psd1 to import (the NuGet package's tools/Pester.psd1). Without it, the newest installed Pester 5.
 .PARAMETER Path
-    Test files or folders; the whole folder of this script by default.
+    Test files or folders (several as one comma-separated text too); the whole folder of this script by default.
 .PARAMETER ResultPath
     Where to write the NUnit 3 XML results.
 .PARAMETER Configuration
@@ -49,7 +49,8 @@ else {
 $pester = Get-Module -Name Pester
 
 $pesterConfiguration = New-PesterConfiguration
-$pesterConfiguration.Run.Path = $Path
+# `pwsh -File` passes a list as one text: take 'a.Tests.ps1,b.Tests.ps1' as two paths.
+$pesterConfiguration.Run.Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 $pesterConfiguration.Run.PassThru = $true
 $pesterConfiguration.Output.Verbosity = $Verbosity
 # Colours as escape codes only on a terminal, not in dotnet test's or CI's log (Pester 5.5 and later).
@@ -73,6 +74,10 @@ finally {
     $env:PSAMAPPING_CONFIGURATION = $previous
 }
 
+if ($null -eq $run) {
+    $host.UI.WriteErrorLine('Invoke-Pester returned no result.')
+    exit 1
+}
 Write-Host ('Pester: {0} passed, {1} failed, {2} skipped, {3} not run; {4} failed blocks, {5} failed files.' -f
     $run.PassedCount, $run.FailedCount, $run.SkippedCount, $run.NotRunCount, $run.FailedBlocksCount, $run.FailedContainersCount)
 if ($run.Result -ne 'Passed' -or $run.PassedCount -eq 0) {

@@ -121,6 +121,12 @@ Describe 'Set-PsaMapping' {
         @(Get-PsaMapping).Count | Should -Be 1
     }
 
+    It 'maps the contract of the given company when another company has a contract of the same name' {
+        Set-PsaMapping -SophosCustomer 'Fabrikam, Inc.' -AutotaskCompanyId 1003 -Contract 'Sophos MSP' -WarningAction SilentlyContinue -ErrorAction Stop
+
+        @(Get-PsaMapping | ForEach-Object { $_.ContractId }) | Should -Be @(100006)
+    }
+
     It 'does not warn about the contract type when sync is off' {
         $warnings = $null
         Set-PsaMapping -SophosCustomer 'Contoso Ltd' -AutotaskCompany 'Contoso' -Contract 'Contoso Managed Services' -SyncEnabled $false -WarningAction SilentlyContinue -WarningVariable warnings -ErrorAction Stop
@@ -173,6 +179,29 @@ Describe 'Set-PsaMapping' {
         $sync['Fabrikam Residences'] | Should -Be $true
     }
 
+    It 'reports each CSV row with a missing or invalid column, naming the row, and saves the good rows' {
+        $path = Join-Path $TestDrive 'bad-rows.csv'
+        [System.IO.File]::WriteAllLines($path, [string[]]@(
+                '"SophosCustomerId","SophosCustomerName","AutotaskCompanyId","ContractId","Notes"'
+                '"not-a-guid","","","100001",""'                   # not a customer id
+                '"","Contoso Ltd","","abc",""'                     # not a contract id
+                '"","","","100006",""'                             # no customer
+                '"","Fabrikam, Inc.","1003","",""'                 # no contract
+                '"","Fabrikam Residences","","100008",""'          # good
+                '"","","","","a blank row, as -IncludeUnmapped exports"'
+            ))
+        $refused = $null
+
+        Import-Csv -LiteralPath $path | Set-PsaMapping -ErrorAction SilentlyContinue -ErrorVariable refused -WarningAction SilentlyContinue
+
+        @($refused | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) |
+            Should -Be @('MappingColumnInvalid', 'MappingColumnInvalid', 'MappingCustomerMissing', 'MappingContractMissing')
+        $refused[0].Exception.Message | Should -Match ([regex]::Escape("'not-a-guid' is not a customer id"))
+        $refused[1].Exception.Message | Should -Match ([regex]::Escape("'abc' is not a contract id"))
+        $refused[1].TargetObject.SophosCustomerName | Should -Be 'Contoso Ltd'
+        @(Get-PsaMapping | ForEach-Object { $_.SophosCustomerName }) | Should -Be @('Fabrikam Residences')
+    }
+
     It 'checks the rows with -WhatIf but writes nothing and claims nothing' {
         $info = $null
         Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100001 -WhatIf -InformationVariable info -ErrorAction Stop
@@ -180,6 +209,18 @@ Describe 'Set-PsaMapping' {
         @(Get-PsaMapping).Count | Should -Be 0
         Join-Path $StoreFolder 'mappings.json' | Should -Not -Exist
         @(Get-InformationText $info | Where-Object { $_ -like 'Saved*' }).Count | Should -Be 0
+    }
+
+    It 'claims nothing with -WhatIf when the rows would change nothing, and leaves the file as it was' {
+        Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100001 -WarningAction SilentlyContinue -ErrorAction Stop
+        $file = Join-Path $StoreFolder 'mappings.json'
+        $before = [System.IO.File]::ReadAllText($file)
+        $info = $null
+
+        Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100001 -WhatIf -InformationVariable info -WarningAction SilentlyContinue -ErrorAction Stop
+
+        @(Get-InformationText $info).Count | Should -Be 0
+        [System.IO.File]::ReadAllText($file) | Should -Be $before
     }
 
     It 'outputs the saved mappings with -PassThru' {
@@ -380,5 +421,116 @@ Describe 'Get-PsaMapping | Export-Csv, then Import-Csv | Set-PsaMapping' {
 
         Get-InformationText $info | Should -Contain 'Nothing to save: all 3 mappings are saved as given.'
         @(Get-PsaMappingHistory).Count | Should -Be 3
+    }
+}
+
+Describe 'Import-Csv | Set-PsaMapping: rows from a spreadsheet never silently do something other than what they say' {
+    BeforeAll {
+        $null = Connect-Sandbox
+        $null = Connect-AutotaskSandbox
+
+        # The rows of a CSV file holding these lines, read back with Import-Csv.
+        function Import-CsvLines([string[]]$Lines) {
+            $path = Join-Path $TestDrive ('rows-' + [guid]::NewGuid().ToString('N') + '.csv')
+            [System.IO.File]::WriteAllLines($path, $Lines)
+            Import-Csv -LiteralPath $path
+        }
+    }
+
+    BeforeEach {
+        $StoreFolder = Use-EmptyStore $TestDrive
+    }
+
+    AfterAll {
+        $env:PSAMAPPING_HOME = $PsaMappingHome
+    }
+
+    It 'takes only whole decimal numbers as contract ids (<Cell>)' -TestCases @(
+        @{ Cell = '100001.6' }
+        @{ Cell = '0x186A1' }
+        @{ Cell = '1e5' }
+    ) {
+        $refused = $null
+        Import-CsvLines @('"SophosCustomerName","ContractId"', ('"Contoso Ltd","{0}"' -f $Cell)) |
+            Set-PsaMapping -ErrorAction SilentlyContinue -ErrorVariable refused -WarningAction SilentlyContinue
+
+        @($refused).Count | Should -Be 1
+        $refused[0].FullyQualifiedErrorId | Should -Be 'MappingColumnInvalid,PsaMapping.Commands.SetPsaMappingCommand'
+        $refused[0].Exception.Message | Should -Match 'whole decimal number'
+        @(Get-PsaMapping).Count | Should -Be 0
+    }
+
+    It 'takes a contract id with a space after it' {
+        Import-CsvLines @('"SophosCustomerName","ContractId"', '"Contoso Ltd","100001 "') |
+            Set-PsaMapping -WarningAction SilentlyContinue -ErrorAction Stop
+
+        @(Get-PsaMapping | ForEach-Object { $_.ContractId }) | Should -Be @(100001)
+    }
+
+    It 'refuses a contract id typed as a fraction on the command line' {
+        $errorRecord = $null
+        try {
+            Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100001.6 -ErrorAction Stop
+        }
+        catch {
+            $errorRecord = $_
+        }
+
+        $errorRecord | Should -Not -BeNullOrEmpty
+        $errorRecord.Exception.Message | Should -Match '100001\.6'
+        @(Get-PsaMapping).Count | Should -Be 0
+    }
+
+    It 'warns once about a misspelled column, naming it and the column it may mean' {
+        $warnings = $null
+        Import-CsvLines @(
+            '"SophosCustomerName","ContractId","SyncEnable"'
+            '"Contoso Ltd","100001","True"'
+            '"Fabrikam Residences","100008","True"'
+        ) | Set-PsaMapping -WarningAction SilentlyContinue -WarningVariable warnings -ErrorAction Stop
+
+        @($warnings).Count | Should -Be 1
+        [string]$warnings[0] | Should -Match ([regex]::Escape("'SyncEnable'"))
+        [string]$warnings[0] | Should -Match 'SyncEnabled'
+    }
+
+    It 'does not suspect the columns of rows PsaMapping exported itself' {
+        Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100001 -WarningAction SilentlyContinue -ErrorAction Stop
+        $path = Join-Path $TestDrive ('page-' + [guid]::NewGuid().ToString('N') + '.csv')
+        Get-PsaMapping -IncludeUnmapped | Export-Csv -LiteralPath $path -NoTypeInformation
+        $warnings = $null
+
+        Import-Csv -LiteralPath $path | Set-PsaMapping -WarningAction SilentlyContinue -WarningVariable warnings -ErrorAction Stop
+
+        @($warnings).Count | Should -Be 0
+    }
+
+    It 'says so when two rows are for one customer, whichever of them is valid' {
+        $refused = $null
+        $warnings = $null
+        Import-CsvLines @(
+            '"SophosCustomerName","ContractId"'
+            '"Contoso Ltd","100001"'
+            '"Contoso Ltd","999999"'
+        ) | Set-PsaMapping -ErrorAction SilentlyContinue -ErrorVariable refused -WarningAction SilentlyContinue -WarningVariable warnings
+
+        @($refused | ForEach-Object { $_.FullyQualifiedErrorId }) | Should -Be @('ContractNotFound,PsaMapping.Commands.SetPsaMappingCommand')
+        (@($warnings) -join "`n") | Should -Match ([regex]::Escape("'Contoso Ltd' is given in 2 rows"))
+        @(Get-PsaMapping | ForEach-Object { $_.ContractId }) | Should -Be @(100001)
+    }
+
+    It 'says to run Remove-PsaMapping for a blanked row of a mapped customer, and keeps the mapping' {
+        Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100001 -WarningAction SilentlyContinue -ErrorAction Stop
+        $customerId = @(Get-PsaMapping)[0].SophosCustomerId
+        $warnings = $null
+
+        Import-CsvLines @(
+            '"SophosCustomerName","AutotaskCompanyName","ContractName","ContractId"'
+            '"Contoso Ltd","","",""'
+        ) | Set-PsaMapping -WarningAction SilentlyContinue -WarningVariable warnings -ErrorAction Stop
+
+        @($warnings).Count | Should -Be 1
+        [string]$warnings[0] | Should -Match ([regex]::Escape("Remove-PsaMapping -SophosCustomerId $customerId"))
+        @(Get-PsaMapping).Count | Should -Be 1
     }
 }

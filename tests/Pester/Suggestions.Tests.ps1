@@ -61,6 +61,26 @@ Describe 'Get-PsaMappingSuggestion' {
         $mueller[0].Reason | Should -Match 'transliteration'
     }
 
+    It 'reports progress while suggesting and completes it' {
+        $parameters = @{
+            SophosCredential   = (New-TestCredential $Sandbox.ClientId $Sandbox.Secret)
+            AuthUri            = $Sandbox.AuthUri
+            ApiUri             = $Sandbox.ApiUri
+            AutotaskParameters = (Get-AutotaskParameters)
+        }
+        $result = Invoke-InNewSession -Parameters $parameters -Script @'
+param($SophosCredential, $AuthUri, $ApiUri, $AutotaskParameters)
+$null = Connect-SophosCentral -Credential $SophosCredential -AuthUri $AuthUri -ApiUri $ApiUri -ErrorAction Stop
+$null = Connect-Autotask @AutotaskParameters -ErrorAction Stop
+Get-PsaMappingSuggestion
+'@
+
+        $result.Terminating | Should -BeNullOrEmpty
+        $result.Output.Count | Should -Be $Sandbox.TenantCount
+        @($result.Progress | Where-Object { $_.Activity -eq 'Suggesting mappings' -and $_.StatusDescription -eq 'Matching names' }).Count | Should -BeGreaterThan 0
+        [string]$result.Progress[-1].RecordType | Should -Be 'Completed'
+    }
+
     It 'saves the High suggestions piped into Set-PsaMapping, each with its suggested company and contract' {
         $high = @(Get-PsaMappingSuggestion -ErrorAction Stop | Where-Object Confidence -eq 'High')
         $high.Count | Should -BeGreaterThan ($Sandbox.TenantCount / 2)
@@ -82,6 +102,23 @@ Describe 'Get-PsaMappingSuggestion' {
         @($rows | Where-Object { $_.SophosCustomerName -eq 'Fabrikam Residences' })[0].ContractId | Should -Be 100008
         @($rows | Where-Object { $_.SophosCustomerName -eq 'Contoso Ltd' }).Count | Should -Be 0
         @(Get-PsaMappingSuggestion -ErrorAction Stop | Where-Object Confidence -eq 'High').Count | Should -Be 0 -Because 'the High ones are mapped now'
+    }
+
+    It 'switches sync on exactly where the suggested contract is an active Recurring Service contract' {
+        $warnings = $null
+        Get-PsaMappingSuggestion | Where-Object Confidence -eq 'High' |
+            Set-PsaMapping -WarningAction SilentlyContinue -WarningVariable warnings -InformationAction SilentlyContinue -ErrorAction Stop
+        $contracts = @{}
+        Find-AutotaskContract -IncludeCancelled | ForEach-Object { $contracts[$_.ContractId] = $_ }
+
+        (@($warnings) -join "`n") | Should -Not -Match 'Recurring Service'
+        $rows = @(Get-PsaMapping)
+        @($rows | Where-Object { $_.SyncEnabled }).Count | Should -BeGreaterThan 0
+        foreach ($row in $rows) {
+            $contract = $contracts[$row.ContractId]
+            $takesUsage = ($contract.ContractType -eq 'Recurring Service') -and ([string]$contract.Status -eq 'Active')
+            $row.SyncEnabled | Should -Be $takesUsage -Because "$($row.SophosCustomerName) is on '$($contract.ContractName)' ($($contract.ContractType), $($contract.Status))"
+        }
     }
 
     It 'does not pick either of two companies within the margin with High confidence (Contoso Ltd)' {

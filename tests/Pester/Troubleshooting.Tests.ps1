@@ -123,6 +123,18 @@ Describe 'Test-PsaMapping and Update-PsaMapping' {
         @(Test-PsaMapping | Where-Object { $_.Problem -like '*Renamed' }).Count | Should -Be 0
     }
 
+    It 'finds a customer''s history by its new name, entries from before a rename included' {
+        Set-PsaMapping -SophosCustomerId (Get-CustomerId 'Contoso Ltd') -ContractId 100001 -WarningAction SilentlyContinue -ErrorAction Stop
+        # As if the customer had been called 'Contoso (old name)' when it was mapped, and renamed in Sophos Central since.
+        foreach ($name in 'mappings.json', 'mappings-audit.jsonl') {
+            $file = Join-Path $StoreFolder $name
+            [System.IO.File]::WriteAllText($file, [System.IO.File]::ReadAllText($file).Replace('"Contoso Ltd"', '"Contoso (old name)"'))
+        }
+        Update-PsaMapping -Confirm:$false -ErrorAction Stop
+
+        @(Get-PsaMappingHistory 'Contoso Ltd' | ForEach-Object { [string]$_.Kind }) | Should -Be @('Added', 'Changed')
+    }
+
     It 'checks 200 mappings with a handful of requests' {
         $contracts = @(Find-AutotaskContract)
         $rows = for ($i = 0; $i -lt 200; $i++) {

@@ -35,6 +35,9 @@ public sealed class SophosCentralClientTests : IAsyncLifetime
         IReadOnlyList<SophosCustomer> customers = await client.GetCustomersAsync(false, null, CancellationToken.None);
 
         Assert.Equal(_server.Tenants.Select(t => t.Id), customers.Select(c => c.SophosCustomerId));
+        SandboxTenant tenant = _server.Tenants[0];
+        Assert.Equal((tenant.Name, tenant.ShowAs, tenant.DataRegion, tenant.DataGeography, tenant.BillingType, tenant.ApiHost),
+            (customers[0].SophosCustomerName, customers[0].ShowAs, customers[0].DataRegion, customers[0].DataGeography, customers[0].BillingType, customers[0].ApiHost));
         Assert.Equal(1, _server.Counters.Requests(SandboxEndpoints.SophosToken));
         Assert.Equal(1, _server.Counters.Requests(SandboxEndpoints.SophosWhoAmI));
         Assert.Equal(13, _server.Counters.Requests(SandboxEndpoints.SophosTenants)); // 1234 customers, 100 a page

@@ -42,37 +42,3 @@ internal static class Sessions
             ModuleHost.Credential(clientId ?? server.Options.SophosClientId, secret ?? server.Options.SophosClientSecret),
             server.SophosAuthUri, server.SophosApiUri);
 }
-
-/// <summary>
-/// A session connected to both services over an empty store of its own, for the tests of the mapping
-/// cmdlets (which read and write the store, so they run in the store collection).
-/// </summary>
-public abstract class StoreSessionTests : IClassFixture<SandboxFixture>, IDisposable
-{
-    private readonly IDisposable _store;
-
-    protected StoreSessionTests(SandboxFixture fixture)
-    {
-        Server = fixture.Server;
-        _store = TestEnvironment.FreshStore(out string folder);
-        Folder = folder;
-        Host = Sessions.ConnectedToSophos(Server);
-        Sessions.ConnectAutotask(Host, Server).ThrowOnFailure();
-    }
-
-    protected SandboxServer Server { get; }
-
-    /// <summary>This test's store folder ($env:PSAMAPPING_HOME).</summary>
-    protected string Folder { get; }
-
-    protected ModuleHost Host { get; }
-
-    protected Guid Tenant(string name) => Server.Tenants.Single(t => t.Name == name).Id;
-
-    public void Dispose()
-    {
-        Host.Dispose();
-        _store.Dispose();
-        GC.SuppressFinalize(this);
-    }
-}
