@@ -534,3 +534,75 @@ Describe 'Import-Csv | Set-PsaMapping: rows from a spreadsheet never silently do
         @(Get-PsaMapping).Count | Should -Be 1
     }
 }
+
+Describe 'Customer names with wildcard characters' {
+    BeforeAll {
+        $null = Connect-Sandbox
+        $AcmeEu = [guid]::NewGuid()
+        $AcmeE = [guid]::NewGuid()
+
+        # A mapping file written by hand, for customers the sandbox does not have: one mapping per id and name given.
+        function Write-MappingFile([hashtable]$Customers) {
+            $null = New-Item -ItemType Directory -Path $env:PSAMAPPING_HOME -Force
+            $rows = foreach ($id in $Customers.Keys) {
+                @{ sophosCustomerId = [string]$id; sophosCustomerName = $Customers[$id]; autotaskCompanyId = 1001; autotaskCompanyName = 'Contoso'
+                   contractId = 100001; contractName = 'Sophos MSP - Contoso'; syncEnabled = $false }
+            }
+            $json = @{ schemaVersion = 1; revision = 1; mappings = @($rows) } | ConvertTo-Json -Depth 5
+            [System.IO.File]::WriteAllText((Join-Path $env:PSAMAPPING_HOME 'mappings.json'), $json)
+        }
+    }
+
+    BeforeEach {
+        $StoreFolder = Use-EmptyStore $TestDrive
+    }
+
+    AfterAll {
+        $env:PSAMAPPING_HOME = $PsaMappingHome
+    }
+
+    It 'matches an exact name with brackets as it is written, not as a pattern' {
+        Write-MappingFile @{ $AcmeEu = 'Acme [EU]'; $AcmeE = 'Acme E' }
+
+        @(Get-PsaMapping 'Acme [EU]' | ForEach-Object { $_.SophosCustomerName }) | Should -Be @('Acme [EU]')
+        Remove-PsaMapping 'Acme [EU]' -Confirm:$false -ErrorAction Stop
+
+        @(Get-PsaMapping | ForEach-Object { $_.SophosCustomerName }) | Should -Be @('Acme E')
+        @(Get-PsaMappingHistory 'Acme [EU]').Count | Should -Be 1
+    }
+
+    It 'reports a remove that matches nothing as not found, a pattern too' {
+        Write-MappingFile @{ $AcmeEu = 'Acme [EU]' }
+        $missing = $null
+
+        Remove-PsaMapping 'Acme EU', 'Zzz*' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable missing
+
+        @($missing | ForEach-Object { $_.FullyQualifiedErrorId }) |
+            Should -Be @('MappingNotFound,PsaMapping.Commands.RemovePsaMappingCommand', 'MappingNotFound,PsaMapping.Commands.RemovePsaMappingCommand')
+        @(Get-PsaMapping | ForEach-Object { $_.SophosCustomerName }) | Should -Be @('Acme [EU]')
+    }
+
+    It 'refuses an unbalanced bracket with a clear error (<Command>)' -TestCases @(
+        @{ Command = 'Get-PsaMapping'; Cmdlet = 'GetPsaMappingCommand' }
+        @{ Command = 'Remove-PsaMapping'; Cmdlet = 'RemovePsaMappingCommand' }
+        @{ Command = 'Get-PsaMappingHistory'; Cmdlet = 'GetPsaMappingHistoryCommand' }
+        @{ Command = 'Get-SophosCustomer'; Cmdlet = 'GetSophosCustomerCommand' }
+    ) {
+        Write-MappingFile @{ $AcmeEu = 'Acme [EU]' }
+        Remove-PsaMapping 'Acme [EU]' -Confirm:$false -ErrorAction Stop # one history entry to search
+        $errorRecord = $null
+        $more = @{}
+        if ($Command -eq 'Remove-PsaMapping') { $more.Confirm = $false }
+
+        try {
+            & $Command 'Acme [EU' @more -ErrorAction Stop
+        }
+        catch {
+            $errorRecord = $_
+        }
+
+        $errorRecord.FullyQualifiedErrorId | Should -Be "NamePatternInvalid,PsaMapping.Commands.$Cmdlet"
+        [string]$errorRecord.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errorRecord.Exception.Message | Should -Match ([regex]::Escape("'Acme ``[EU'"))
+    }
+}
