@@ -109,17 +109,20 @@ namespace PsaMapping.Fuzz
         private static void MappingStoreTarget(byte[] input)
         {
             string folder = Folder();
-            File.WriteAllBytes(Path.Combine(folder, MappingStore.FileName), input);
-            File.WriteAllBytes(Path.Combine(folder, MappingStore.AuditFileName), input);
-            var store = new MappingStore(folder);
+            File.WriteAllBytes(Path.Combine(folder, FolderMappingStore.FileName), input);
+            File.WriteAllBytes(Path.Combine(folder, FolderMappingStore.AuditFileName), input);
+            File.WriteAllBytes(Path.Combine(folder, FolderMappingStore.SyncLogFileName), input);
+            var store = new FolderMappingStore(folder);
             try
             {
-                store.Load();
+                store.LoadAsync().GetAwaiter().GetResult();
             }
             catch (PsaMappingException)
             {
             }
-            store.ReadHistory();
+            store.ReadHistoryAsync(HistoryQuery.All).GetAwaiter().GetResult();
+            store.ReadProductHistoryAsync(HistoryQuery.All).GetAwaiter().GetResult();
+            store.ReadSyncLogAsync(SyncLogQuery.All).GetAwaiter().GetResult();
         }
 
         private static void Credentials(byte[] input)

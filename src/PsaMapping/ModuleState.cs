@@ -1,6 +1,7 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using PsaMapping.Engine.Autotask;
+using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Sophos;
 
 namespace PsaMapping
@@ -17,6 +18,9 @@ namespace PsaMapping
         public SophosCentralClient? Sophos { get; set; }
 
         public AutotaskDirectory? Autotask { get; set; }
+
+        /// <summary>The store this session chose (Connect-PsaMappingStore); null: the folder store.</summary>
+        public IMappingStore? Store { get; set; }
 
         public static ModuleState Current
         {

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PsaMapping.Engine;
 using PsaMapping.Engine.Autotask;
+using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Sophos;
 
 namespace PsaMapping
@@ -35,6 +36,16 @@ namespace PsaMapping
 
         /// <summary>Shorthand for <see cref="SessionConnections.WriteRequestSummary"/>.</summary>
         protected void WriteRequestSummary() => Connections.WriteRequestSummary();
+
+        /// <summary>The store every mapping command uses: the one this session chose, else the folder store.</summary>
+        internal IMappingStore Store => ModuleState.Current.Store ?? FolderMappingStore.Default();
+
+        /// <summary>Runs one store call like other engine work (Ctrl+C cancels it; its errors become this command's).</summary>
+        internal T UseStore<T>(Func<IMappingStore, CancellationToken, Task<T>> work)
+        {
+            IMappingStore store = Store;
+            return Run((_, token) => work(store, token));
+        }
 
         /// <summary>Runs synchronous engine code, turning its errors into this command's terminating error.</summary>
         internal T Guard<T>(Func<T> work)

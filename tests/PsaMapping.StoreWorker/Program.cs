@@ -1,20 +1,44 @@
+using PsaMapping.Engine;
 using PsaMapping.Engine.Mapping;
 
-// Saves mappings into a store folder, one save per mapping, so that tests can kill it at any moment
-// (`crash FOLDER`: saves forever, mapping n in revision n) or run several at once (`concurrent FOLDER
-// WORKER COUNT`: COUNT mappings of its own). Every mapping's content follows from its number, so a test
-// can tell a completely saved version from a torn one.
+// A separate process working on a store folder, so that tests can kill it at any moment or run several at once:
+//   crash FOLDER                       saves forever, mapping n in revision n
+//   concurrent FOLDER WORKER COUNT     saves COUNT mappings of its own, one save each
+//   lock FOLDER HOLDER SECONDS         takes the sync lock, prints "acquired" (or the error id), then holds it
+//                                      until its standard input closes (or it is killed), and releases it
+// Every mapping's content follows from its number, so a test can tell a completely saved version from a torn one.
 if (args.Length < 2) return Usage();
-var store = new MappingStore(args[1]);
+var store = new FolderMappingStore(args[1]);
 switch (args[0])
 {
     case "crash":
-        for (long next = store.Load().Revision + 1; ; next++)
-            store.Save(new[] { MappingEdit.Upsert(Worker.Mapping(0, (int)next)) }, "crash-worker");
+        for (long next = (await store.LoadAsync()).Revision + 1; ; next++)
+        {
+            int n = (int)next;
+            await store.SaveAsync(_ => new[] { MappingEdit.Upsert(Worker.Mapping(0, n)) }, "crash-worker");
+        }
     case "concurrent" when args.Length == 4:
         int worker = int.Parse(args[2]), count = int.Parse(args[3]);
         for (int i = 1; i <= count; i++)
-            store.Save(new[] { MappingEdit.Upsert(Worker.Mapping(worker, i)) }, "worker-" + worker);
+        {
+            int n = i;
+            await store.SaveAsync(_ => new[] { MappingEdit.Upsert(Worker.Mapping(worker, n)) }, "worker-" + worker);
+        }
+        return 0;
+    case "lock" when args.Length == 4:
+        SyncLease lease;
+        try
+        {
+            lease = await store.AcquireSyncLockAsync(args[2], TimeSpan.FromSeconds(double.Parse(args[3])));
+        }
+        catch (PsaMappingException ex)
+        {
+            Console.WriteLine(ex.ErrorId + " " + ex.Message);
+            return 1;
+        }
+        Console.WriteLine("acquired");
+        Console.In.ReadToEnd();
+        await store.ReleaseSyncLockAsync(lease);
         return 0;
     default:
         return Usage();
@@ -22,7 +46,7 @@ switch (args[0])
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PsaMapping.StoreWorker crash FOLDER | concurrent FOLDER WORKER COUNT");
+    Console.Error.WriteLine("usage: PsaMapping.StoreWorker crash FOLDER | concurrent FOLDER WORKER COUNT | lock FOLDER HOLDER SECONDS");
     return 2;
 }
 

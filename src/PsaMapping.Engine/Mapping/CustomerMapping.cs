@@ -5,12 +5,13 @@ namespace PsaMapping.Engine.Mapping
     /// <summary>
     /// One saved mapping: the Autotask company and contract a Sophos Central customer is billed under,
     /// and whether its usage is synchronized. Immutable. Two mappings are equal when the seven mapping
-    /// fields are (names compared ordinally); when and by whom it was last changed does not count.
+    /// fields are (names compared ordinally); when and by whom it was last changed, and its last sync, do not count.
     /// </summary>
     public sealed class CustomerMapping : IEquatable<CustomerMapping>
     {
         public CustomerMapping(Guid sophosCustomerId, string sophosCustomerName, long autotaskCompanyId, string autotaskCompanyName,
-                               long contractId, string contractName, bool syncEnabled, DateTimeOffset? updatedAt = null, string? updatedBy = null)
+                               long contractId, string contractName, bool syncEnabled, DateTimeOffset? updatedAt = null, string? updatedBy = null,
+                               SyncStatus? lastSync = null)
         {
             if (sophosCustomerId == Guid.Empty) throw new ArgumentException("A mapping needs a Sophos Central customer id.", nameof(sophosCustomerId));
             SophosCustomerId = sophosCustomerId;
@@ -22,6 +23,7 @@ namespace PsaMapping.Engine.Mapping
             SyncEnabled = syncEnabled;
             UpdatedAt = updatedAt;
             UpdatedBy = updatedBy;
+            LastSync = lastSync;
         }
 
         public Guid SophosCustomerId { get; }
@@ -38,6 +40,9 @@ namespace PsaMapping.Engine.Mapping
         /// <summary>Who last added or changed it (<see cref="MappingStore.CurrentUser"/> by default); set by the store.</summary>
         public string? UpdatedBy { get; }
 
+        /// <summary>How the last Sync-PsaUsage of this customer went; null before the first. Set only by <see cref="IMappingStore.RecordSyncStatusAsync"/>.</summary>
+        public SyncStatus? LastSync { get; }
+
         /// <summary>True when the seven mapping fields are equal, whatever UpdatedAt/UpdatedBy say.</summary>
         public bool SameAs(CustomerMapping? other) =>
             other != null &&
@@ -52,7 +57,17 @@ namespace PsaMapping.Engine.Mapping
         /// <summary>The same mapping, stamped with who changed it and when.</summary>
         public CustomerMapping Stamped(DateTimeOffset updatedAt, string updatedBy) =>
             new CustomerMapping(SophosCustomerId, SophosCustomerName, AutotaskCompanyId, AutotaskCompanyName,
-                ContractId, ContractName, SyncEnabled, updatedAt, updatedBy);
+                ContractId, ContractName, SyncEnabled, updatedAt, updatedBy, LastSync);
+
+        /// <summary>The same mapping with <paramref name="syncEnabled"/> as its Sync with PSA flag.</summary>
+        public CustomerMapping WithSyncEnabled(bool syncEnabled) =>
+            syncEnabled == SyncEnabled ? this : new CustomerMapping(SophosCustomerId, SophosCustomerName, AutotaskCompanyId, AutotaskCompanyName,
+                ContractId, ContractName, syncEnabled, UpdatedAt, UpdatedBy, LastSync);
+
+        /// <summary>The same mapping with <paramref name="lastSync"/> as its sync status (what the stores use to keep or record it).</summary>
+        public CustomerMapping WithLastSync(SyncStatus? lastSync) =>
+            new CustomerMapping(SophosCustomerId, SophosCustomerName, AutotaskCompanyId, AutotaskCompanyName,
+                ContractId, ContractName, SyncEnabled, UpdatedAt, UpdatedBy, lastSync);
 
         public bool Equals(CustomerMapping? other) => SameAs(other);
 

@@ -151,5 +151,18 @@ namespace PsaMapping.Engine.Mapping
 
             return refreshed;
         }
+
+        /// <summary>
+        /// A rename from <see cref="Renamed"/> applied to the store's content at the moment of saving: only the
+        /// names change, and only while the customer is still mapped to the same company and contract. Null when
+        /// another process removed or remapped it meanwhile (its change stands).
+        /// </summary>
+        public static CustomerMapping? ApplyRename(CustomerMapping renamed, MappingSnapshot current)
+        {
+            CustomerMapping? now = current.Find(renamed.SophosCustomerId);
+            if (now == null || now.AutotaskCompanyId != renamed.AutotaskCompanyId || now.ContractId != renamed.ContractId) return null;
+            return new CustomerMapping(now.SophosCustomerId, renamed.SophosCustomerName, now.AutotaskCompanyId, renamed.AutotaskCompanyName,
+                now.ContractId, renamed.ContractName, now.SyncEnabled, now.UpdatedAt, now.UpdatedBy, now.LastSync);
+        }
     }
 }

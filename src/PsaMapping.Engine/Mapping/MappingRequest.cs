@@ -37,5 +37,12 @@ namespace PsaMapping.Engine.Mapping
         public MappingRequest Request { get; }
         public CustomerMapping Mapping { get; }
         public System.Collections.Generic.IReadOnlyList<MappingWarning> Warnings { get; }
+
+        /// <summary>
+        /// The mapping to save, decided against the store's content at the moment of saving: a row that did not
+        /// give SyncEnabled keeps the flag saved <em>now</em> (another process may have changed it since the rules ran).
+        /// </summary>
+        public CustomerMapping ApplyTo(MappingSnapshot current) =>
+            Request.SyncEnabled.HasValue ? Mapping : Mapping.WithSyncEnabled(current.Find(Mapping.SophosCustomerId)?.SyncEnabled ?? false);
     }
 }

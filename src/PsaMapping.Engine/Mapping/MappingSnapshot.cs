@@ -4,12 +4,17 @@ using System.Linq;
 
 namespace PsaMapping.Engine.Mapping
 {
-    /// <summary>The mapping file's content at one moment. Mappings are ordered by customer name, then id.</summary>
+    /// <summary>
+    /// The store's content at one moment: the customer mappings, ordered by customer name then id, and the
+    /// product mappings, ordered by product code.
+    /// </summary>
     public sealed class MappingSnapshot
     {
         private readonly Dictionary<Guid, CustomerMapping> _byId;
+        private readonly Dictionary<string, ProductMapping> _byCode;
 
-        public MappingSnapshot(int schemaVersion, long revision, DateTimeOffset? savedAt, IEnumerable<CustomerMapping> mappings)
+        public MappingSnapshot(int schemaVersion, long revision, DateTimeOffset? savedAt, IEnumerable<CustomerMapping> mappings,
+                               IEnumerable<ProductMapping>? products = null)
         {
             SchemaVersion = schemaVersion;
             Revision = revision;
@@ -28,14 +33,26 @@ namespace PsaMapping.Engine.Mapping
                     throw new ArgumentException($"Customer {mapping.SophosCustomerId} is mapped more than once.", nameof(mappings));
                 _byId.Add(mapping.SophosCustomerId, mapping);
             }
+
+            Products = (products ?? Array.Empty<ProductMapping>())
+                .OrderBy(p => p.ProductCode, StringComparer.OrdinalIgnoreCase)
+                .ToList()
+                .AsReadOnly();
+            _byCode = new Dictionary<string, ProductMapping>(ProductMapping.CodeComparer);
+            foreach (ProductMapping product in Products)
+            {
+                if (_byCode.ContainsKey(product.ProductCode))
+                    throw new ArgumentException($"Product code '{product.ProductCode}' is mapped more than once.", nameof(products));
+                _byCode.Add(product.ProductCode, product);
+            }
         }
 
-        /// <summary>No file yet: revision 0, no mappings.</summary>
+        /// <summary>Nothing saved yet: revision 0, no mappings.</summary>
         public static MappingSnapshot Empty { get; } = new MappingSnapshot(MappingStore.SchemaVersion, 0, null, Array.Empty<CustomerMapping>());
 
         public int SchemaVersion { get; }
 
-        /// <summary>Goes up by one with every save that changed something; 0 before the first.</summary>
+        /// <summary>Goes up by one with every save that changed a customer or product mapping; 0 before the first.</summary>
         public long Revision { get; }
 
         public DateTimeOffset? SavedAt { get; }
@@ -46,9 +63,16 @@ namespace PsaMapping.Engine.Mapping
 
         public CustomerMapping? Find(Guid sophosCustomerId) =>
             _byId.TryGetValue(sophosCustomerId, out CustomerMapping? mapping) ? mapping : null;
+
+        /// <summary>The product mappings, ordered by product code.</summary>
+        public IReadOnlyList<ProductMapping> Products { get; }
+
+        /// <summary>The mapping of a product code (matched case-insensitively), or null.</summary>
+        public ProductMapping? FindProduct(string productCode) =>
+            productCode != null && _byCode.TryGetValue(productCode.Trim(), out ProductMapping? product) ? product : null;
     }
 
-    /// <summary>What one <see cref="MappingStore.Save(IEnumerable{MappingEdit}, string)"/> did.</summary>
+    /// <summary>What one <see cref="IMappingStore.SaveAsync"/> did.</summary>
     public sealed class MappingSaveResult
     {
         public MappingSaveResult(IReadOnlyList<MappingChange> changes, MappingSnapshot snapshot, bool written)
@@ -70,17 +94,17 @@ namespace PsaMapping.Engine.Mapping
         public int Unchanged { get; }
         public int Removed { get; }
 
-        /// <summary>The file's revision after the save (the current one when nothing was written).</summary>
+        /// <summary>The store's revision after the save (the current one when nothing was written).</summary>
         public long Revision => Snapshot.Revision;
 
-        /// <summary>The file's content after the save.</summary>
+        /// <summary>The store's content after the save.</summary>
         public MappingSnapshot Snapshot { get; }
 
-        /// <summary>False when nothing changed, so the file, its backup and the audit log were left alone.</summary>
+        /// <summary>False when nothing changed, so nothing was written.</summary>
         public bool Written { get; }
     }
 
-    /// <summary>One line of the audit log: one customer's mapping added, changed or removed by one save.</summary>
+    /// <summary>One audit entry: one customer's mapping added, changed or removed by one save.</summary>
     public sealed class AuditEntry
     {
         public AuditEntry(DateTimeOffset when, string who, MappingChangeKind kind, Guid sophosCustomerId,
@@ -102,32 +126,7 @@ namespace PsaMapping.Engine.Mapping
         public CustomerMapping? Before { get; }
         public CustomerMapping? After { get; }
 
-        /// <summary>The file revision the change was saved in.</summary>
+        /// <summary>The store revision the change was saved in.</summary>
         public long Revision { get; }
-    }
-
-    /// <summary>
-    /// Audit entries, oldest first, plus how many lines of the log could not be read and were skipped
-    /// (a line torn by a crash while it was being appended, or one edited by hand).
-    /// </summary>
-    public sealed class AuditHistory : IReadOnlyList<AuditEntry>
-    {
-        private readonly IReadOnlyList<AuditEntry> _entries;
-
-        public AuditHistory(IReadOnlyList<AuditEntry> entries, int skippedLines)
-        {
-            _entries = entries;
-            SkippedLines = skippedLines;
-        }
-
-        public int SkippedLines { get; }
-
-        public int Count => _entries.Count;
-
-        public AuditEntry this[int index] => _entries[index];
-
-        public IEnumerator<AuditEntry> GetEnumerator() => _entries.GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -11,7 +11,10 @@ namespace PsaMapping.Engine.Store
     public static class AtomicFile
     {
         /// <param name="unixMode">Permissions for the new file on Unix, set before any content is written.</param>
-        /// <param name="backupPath">When given, the replaced file is kept there.</param>
+        /// <param name="backupPath">
+        /// When given, the replaced file is kept there: File.Replace moves the old file to it (on Unix a hard link,
+        /// then a rename), so an old backup that is read-only, or a link, is replaced rather than written through.
+        /// </param>
         public static void WriteAllText(string path, string content, int? unixMode = null, string? backupPath = null)
         {
             string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
@@ -28,8 +31,7 @@ namespace PsaMapping.Engine.Store
 
                 if (File.Exists(path))
                 {
-                    if (backupPath != null) File.Copy(path, backupPath, overwrite: true);
-                    File.Replace(temp, path, null);
+                    File.Replace(temp, path, backupPath);
                 }
                 else
                 {

@@ -14,7 +14,7 @@ namespace PsaMapping.Engine.Store
 
         private FileLock(FileStream stream) => _stream = stream;
 
-        public static FileLock Acquire(string lockPath, TimeSpan timeout)
+        public static FileLock Acquire(string lockPath, TimeSpan timeout, CancellationToken cancellationToken = default)
         {
             DateTime deadline = DateTime.UtcNow + timeout;
             int wait = 5;
@@ -26,7 +26,7 @@ namespace PsaMapping.Engine.Store
                 }
                 catch (IOException) when (DateTime.UtcNow < deadline)
                 {
-                    Thread.Sleep(wait);
+                    if (cancellationToken.WaitHandle.WaitOne(wait)) cancellationToken.ThrowIfCancellationRequested();
                     wait = Math.Min(wait * 2, 100);
                 }
                 catch (IOException ex)

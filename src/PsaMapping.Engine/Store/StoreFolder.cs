@@ -7,7 +7,8 @@ namespace PsaMapping.Engine.Store
     /// <summary>
     /// Where PsaMapping keeps its files: $PSAMAPPING_HOME when set, otherwise a per-user folder
     /// (%LOCALAPPDATA%\PsaMapping on Windows, $XDG_DATA_HOME/psamapping or ~/.local/share/psamapping elsewhere).
-    /// On Unix the folder is created with mode 0700: it holds credentials.
+    /// On Unix the folder is mode 0700: it holds credentials, and anyone who can write in it could replace
+    /// what PsaMapping reads or plant links that redirect what it writes.
     /// </summary>
     public static class StoreFolder
     {
@@ -26,12 +27,60 @@ namespace PsaMapping.Engine.Store
             return Path.Combine(string.IsNullOrWhiteSpace(xdg) ? Path.Combine(home, ".local", "share") : xdg!, "psamapping");
         }
 
-        /// <summary>Creates <paramref name="folder"/> if needed; on Unix makes sure only its owner can enter it.</summary>
+        /// <summary>Creates <paramref name="folder"/> if needed, then makes sure only its owner can use it (<see cref="Secure"/>).</summary>
         public static void Ensure(string folder)
         {
-            bool existed = Directory.Exists(folder);
+            if (File.Exists(folder))
+                throw new PsaMappingException("MappingStoreFileInvalid", PsaErrorKind.InvalidArgument,
+                    $"The store folder '{folder}' is a file. Move the file aside, or set ${EnvironmentVariable} to a folder, then run the command again.")
+                { Target = folder };
             Directory.CreateDirectory(folder);
-            if (!existed && UnixPermissions.IsUnix) UnixPermissions.Set(folder, UnixPermissions.OwnerOnlyFolder);
+            Secure(folder);
+        }
+
+        /// <summary>
+        /// On Unix, an existing folder that group or others may use is made 0700 (the README's promise). When
+        /// that is impossible (someone else owns it) a folder others can write is refused; one they can only
+        /// read is used as it is (the credentials file in it is 0600 and refused otherwise).
+        /// </summary>
+        public static void Secure(string folder)
+        {
+            int? mode = UnixPermissions.Get(folder);
+            if (!mode.HasValue || (mode.Value & UnixPermissions.GroupOrOthers) == 0) return;
+            try
+            {
+                UnixPermissions.Set(folder, UnixPermissions.OwnerOnlyFolder);
+                return;
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
+            {
+                if ((mode.Value & UnixPermissions.GroupOrOthersWrite) == 0) return;
+                throw new PsaMappingException("MappingStoreFolderInsecure", PsaErrorKind.Forbidden,
+                    $"The store folder '{folder}' can be written by other users (mode {Convert.ToString(mode.Value, 8)}) and PsaMapping cannot make it private ({ex.Message}), " +
+                    $"so it is not used. Set ${EnvironmentVariable} to a folder of your own, or have its owner run: chmod 700 '{folder}'.", ex)
+                { Target = folder };
+            }
+        }
+
+        /// <summary>Refuses a store file that is a symbolic link (or junction): following it would read or write wherever it points.</summary>
+        public static void RefuseLink(string path)
+        {
+            var info = new FileInfo(path);
+            if ((int)info.Attributes == -1 || (info.Attributes & FileAttributes.ReparsePoint) == 0) return;
+            throw new PsaMappingException("MappingStoreLinkRefused", PsaErrorKind.Forbidden,
+                $"The store file '{path}' is a link to somewhere else, and PsaMapping does not follow links in its store folder " +
+                "(someone could redirect what it reads or writes). Nothing was changed. Replace the link with the file itself, or delete it, then run the command again.")
+            { Target = path };
+        }
+
+        /// <summary><see cref="RefuseLink"/>, and refuses a folder where the store keeps a file.</summary>
+        public static void RefuseLinkOrFolder(string path)
+        {
+            RefuseLink(path);
+            if (Directory.Exists(path))
+                throw new PsaMappingException("MappingStoreFileInvalid", PsaErrorKind.InvalidArgument,
+                    $"'{path}' is a folder, but PsaMapping keeps a file there. Nothing was changed. Move the folder aside, then run the command again.")
+                { Target = path };
         }
     }
 }

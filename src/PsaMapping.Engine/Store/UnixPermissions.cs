@@ -15,6 +15,7 @@ namespace PsaMapping.Engine.Store
         public const int OwnerReadWrite = 0x180;  // 0600
         public const int OwnerOnlyFolder = 0x1C0; // 0700
         public const int GroupOrOthers = 0x3F;    // 0077
+        public const int GroupOrOthersWrite = 0x12; // 0022
 
         private static readonly Type? ModeType = typeof(File).Assembly.GetType("System.IO.UnixFileMode");
         private static readonly MethodInfo? GetMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });

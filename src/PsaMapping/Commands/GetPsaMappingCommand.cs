@@ -30,7 +30,7 @@ namespace PsaMapping.Commands
 
         protected override void EndProcessing()
         {
-            MappingSnapshot saved = Guard(() => MappingStore.Default().Load());
+            MappingSnapshot saved = UseStore((store, token) => store.LoadAsync(token));
             IEnumerable<MappingRow> rows = saved.Mappings.Select(MappingRow.From);
 
             if (IncludeUnmapped)

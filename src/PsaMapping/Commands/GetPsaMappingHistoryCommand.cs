@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using PsaMapping.Engine.Mapping;
 
@@ -27,44 +25,32 @@ namespace PsaMapping.Commands
         [ValidateRange(1, int.MaxValue)]
         public int Last { get; set; }
 
-        private AuditHistory? _history;
-
         protected override void ProcessRecord()
         {
-            MappingStore store = MappingStore.Default();
-            if (_history == null)
-            {
-                // Read once, even when many customers are piped in.
-                _history = Guard(() => store.ReadHistory());
-                if (_history.SkippedLines > 0)
-                    WriteWarning($"{_history.SkippedLines} line(s) of the audit log '{store.AuditPath}' could not be read and were skipped (a line cut short by a crash, or edited by hand).");
-            }
-
-            IEnumerable<AuditEntry> entries = _history;
-            if (SophosCustomerId.HasValue) entries = entries.Where(e => e.SophosCustomerId == SophosCustomerId.Value);
+            var query = new HistoryQuery { SophosCustomerId = SophosCustomerId, Last = Last > 0 ? Last : (int?)null };
             if (SophosCustomer != null)
             {
-                // A customer renamed since (Update-PsaMapping) keeps its older entries: match the name in any
-                // entry, then take every entry of those customers.
-                AuditHistory history = _history;
-                NameFilter filter = Guard(() => NameFilter.Create(new[] { SophosCustomer },
-                    history.SelectMany(e => new[] { e.Before?.SophosCustomerName, e.After?.SophosCustomerName }).Where(n => n != null).Select(n => n!)));
-                var ids = new HashSet<Guid>(history.Where(e => filter.IsMatch(e.Before?.SophosCustomerName) | filter.IsMatch(e.After?.SophosCustomerName))
-                                                    .Select(e => e.SophosCustomerId));
-                entries = entries.Where(e => ids.Contains(e.SophosCustomerId));
+                // A customer renamed since (Update-PsaMapping) keeps its older entries: the store matches the name
+                // in any entry (an exact name as written, otherwise as a pattern), then takes every entry of those customers.
+                string[] names = { SophosCustomer };
+                query.SophosCustomerName = known => NameFilter.Create(names, known).IsMatch;
             }
 
             if (Since.HasValue)
-            {
-                DateTimeOffset since = Since.Value.Kind == DateTimeKind.Unspecified
+                query.Since = Since.Value.Kind == DateTimeKind.Unspecified
                     ? new DateTimeOffset(DateTime.SpecifyKind(Since.Value, DateTimeKind.Local))
                     : new DateTimeOffset(Since.Value);
-                entries = entries.Where(e => e.When >= since);
-            }
 
-            var list = entries.ToList();
-            if (Last > 0 && list.Count > Last) list = list.Skip(list.Count - Last).ToList();
-            WriteObject(list, enumerateCollection: true);
+            IMappingStore store = Store;
+            StoredEntries<AuditEntry> history = UseStore((s, token) => s.ReadHistoryAsync(query, token));
+            if (history.Skipped > 0 && !_warned)
+            {
+                _warned = true;
+                WriteWarning($"{history.Skipped} audit entries in '{store.Location}' could not be read and were skipped (a line cut short by a crash, or edited by hand).");
+            }
+            WriteObject(history, enumerateCollection: true);
         }
+
+        private bool _warned;
     }
 }

@@ -40,7 +40,7 @@ namespace PsaMapping.Commands
 
         protected override void EndProcessing()
         {
-            MappingSnapshot saved = Guard(() => MappingStore.Default().Load());
+            MappingSnapshot saved = UseStore((store, token) => store.LoadAsync(token));
             SophosCentralClient sophos = RequireSophos();
             AutotaskDirectory autotask = RequireAutotask();
             var options = new SuggestionOptions

@@ -33,8 +33,7 @@ namespace PsaMapping.Commands
 
         protected override void EndProcessing()
         {
-            MappingStore store = MappingStore.Default();
-            MappingSnapshot saved = Guard(() => store.Load());
+            MappingSnapshot saved = UseStore((store, token) => store.LoadAsync(token));
             var targets = new List<CustomerMapping>();
 
             if (ParameterSetName == ByName)
@@ -64,7 +63,7 @@ namespace PsaMapping.Commands
                 .Select(m => MappingEdit.Remove(m.SophosCustomerId)).ToList();
             if (confirmed.Count == 0) return;
 
-            MappingSaveResult result = Guard(() => store.Save(confirmed, MappingStore.CurrentUser()));
+            MappingSaveResult result = UseStore((store, token) => store.SaveAsync(_ => confirmed, MappingStore.CurrentUser(), token));
             WriteInformation(new InformationRecord($"Removed {result.Removed} mappings.", "PsaMapping"));
         }
     }

@@ -147,8 +147,7 @@ namespace PsaMapping.Commands
                              $"{(_unknownColumns.Count == 1 ? "it was" : "they were")} ignored: {string.Join(", ", _unknownColumns.Select(c => $"'{UserText.Clip(c)}'"))}. " +
                              "The columns it reads are SophosCustomerId, SophosCustomerName, AutotaskCompanyId, AutotaskCompanyName, ContractId, ContractName and SyncEnabled: check the spelling.");
 
-            MappingStore store = MappingStore.Default();
-            MappingSnapshot saved = Guard(() => store.Load());
+            MappingSnapshot saved = UseStore((store, token) => store.LoadAsync(token));
             WarnAboutBlankedRows(saved);
             if (_requests.Count == 0)
             {
@@ -210,7 +209,10 @@ namespace PsaMapping.Commands
                 return;
             }
 
-            MappingSaveResult result = Guard(() => store.Save(approved.Values.Select(r => MappingEdit.Upsert(r.Mapping)).ToList(), MappingStore.CurrentUser()));
+            // Applied to the store's content as it is when saving, so a change another process saved since the
+            // rules ran (a sync switch turned on, say) is kept where this row did not ask to change it.
+            MappingSaveResult result = UseStore((store, token) => store.SaveAsync(
+                current => approved.Values.Select(r => MappingEdit.Upsert(r.ApplyTo(current))), MappingStore.CurrentUser(), token));
             this.WriteConfirmation(
                 $"Saved {Count(result.Added + result.Changed, "mapping")} ({result.Added} new, {result.Changed} changed; {result.Unchanged} already as given)." +
                 (attention > 0 ? $" {attention} of them need attention (warnings above): Test-PsaMapping lists every problem with how to fix it." : "") + failed);

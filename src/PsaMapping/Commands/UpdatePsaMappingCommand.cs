@@ -20,8 +20,7 @@ namespace PsaMapping.Commands
 
         protected override void EndProcessing()
         {
-            MappingStore store = MappingStore.Default();
-            MappingSnapshot saved = Guard(() => store.Load());
+            MappingSnapshot saved = UseStore((store, token) => store.LoadAsync(token));
             SophosCentralClient sophos = RequireSophos();
             AutotaskDirectory autotask = RequireAutotask();
 
@@ -36,7 +35,11 @@ namespace PsaMapping.Commands
                 return;
             }
 
-            MappingSaveResult result = Guard(() => store.Save(confirmed.Select(MappingEdit.Upsert).ToList(), MappingStore.CurrentUser()));
+            // Applied to the store's content as it is when saving: a mapping another process removed or remapped
+            // since it was read stays as that process left it.
+            MappingSaveResult result = UseStore((store, token) => store.SaveAsync(
+                current => confirmed.Select(m => MappingChecks.ApplyRename(m, current)).Where(m => m != null).Select(m => MappingEdit.Upsert(m!)),
+                MappingStore.CurrentUser(), token));
             WriteInformation(new InformationRecord($"Refreshed the names in {result.Changed} mappings.", "PsaMapping"));
             if (PassThru)
                 foreach (MappingChange change in result.Changes.Where(c => c.After != null))

@@ -19,7 +19,7 @@ public sealed class MappingStoreTests : IDisposable
         if (Directory.Exists(parent)) Directory.Delete(parent, recursive: true);
     }
 
-    private MappingStore Store() => new(_folder, _time);
+    private FolderMappingStore Store() => new(_folder, _time);
 
     private static Guid Id(int n) => new($"00000000-0000-0000-0000-{n:D12}");
 
@@ -28,7 +28,7 @@ public sealed class MappingStoreTests : IDisposable
 
     private static MappingEdit[] Upserts(params CustomerMapping[] mappings) => mappings.Select(MappingEdit.Upsert).ToArray();
 
-    private int AuditLineCount(MappingStore store) =>
+    private static int AuditLineCount(FolderMappingStore store) =>
         File.Exists(store.AuditPath) ? File.ReadAllLines(store.AuditPath).Count(l => l.Trim().Length > 0) : 0;
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class MappingStoreTests : IDisposable
     {
         var result = Store().Save(Upserts(Map(2, sync: false), Map(1)), "CONTOSO\\admin");
 
-        MappingSnapshot loaded = new MappingStore(_folder).Load();
+        MappingSnapshot loaded = new FolderMappingStore(_folder).Load();
 
         Assert.True(result.Written);
         Assert.Equal(1, loaded.Revision);
@@ -64,10 +64,10 @@ public sealed class MappingStoreTests : IDisposable
 
         string text = File.ReadAllText(store.FilePath);
         JObject root = JObject.Parse(text);
-        Assert.Contains("\n  \"schemaVersion\": 1", text.Replace("\r\n", "\n"));
-        Assert.Equal(new[] { "schemaVersion", "revision", "savedAt", "mappings" }, root.Properties().Select(p => p.Name));
+        Assert.Contains("\n  \"schemaVersion\": 2", text.Replace("\r\n", "\n"));
+        Assert.Equal(new[] { "schemaVersion", "revision", "savedAt", "mappings", "products", "lastChanges" }, root.Properties().Select(p => p.Name));
         var row = (JObject)root["mappings"]![0]!;
-        Assert.Equal(new[] { "sophosCustomerId", "sophosCustomerName", "autotaskCompanyId", "autotaskCompanyName", "contractId", "contractName", "syncEnabled", "updatedAt", "updatedBy" },
+        Assert.Equal(new[] { "sophosCustomerId", "sophosCustomerName", "autotaskCompanyId", "autotaskCompanyName", "contractId", "contractName", "syncEnabled", "updatedAt", "updatedBy", "lastSync" },
             row.Properties().Select(p => p.Name));
         Assert.Equal(Id(1).ToString(), (string?)row["sophosCustomerId"]);
         Assert.Equal(JTokenType.Integer, row["autotaskCompanyId"]!.Type);
@@ -176,7 +176,7 @@ public sealed class MappingStoreTests : IDisposable
         store.Save(Upserts(Map(2)), "a");
 
         Assert.Equal(first, File.ReadAllBytes(store.BackupPath));
-        var backup = new MappingStore(_folder);
+        var backup = new FolderMappingStore(_folder);
         File.Copy(store.BackupPath, store.FilePath, overwrite: true); // restoring it gives the old version back
         Assert.Equal(1, backup.Load().Revision);
         Assert.Single(backup.Load().Mappings);
@@ -190,9 +190,9 @@ public sealed class MappingStoreTests : IDisposable
         _time.Advance(TimeSpan.FromDays(1));
         store.Save(new[] { MappingEdit.Upsert(Map(1, sync: false)), MappingEdit.Upsert(Map(2)), MappingEdit.Remove(Id(2)) }, "bob@host");
 
-        AuditHistory history = store.ReadHistory();
+        StoredEntries<AuditEntry> history = store.ReadHistory();
 
-        Assert.Equal(0, history.SkippedLines);
+        Assert.Equal(0, history.Skipped);
         Assert.Equal(4, history.Count);
         Assert.Equal(new[] { MappingChangeKind.Added, MappingChangeKind.Added, MappingChangeKind.Changed, MappingChangeKind.Removed }, history.Select(e => e.Kind));
         Assert.Equal(new long[] { 1, 1, 2, 2 }, history.Select(e => e.Revision));
@@ -247,15 +247,15 @@ public sealed class MappingStoreTests : IDisposable
         store.Save(Upserts(Map(1)), "a");
         File.AppendAllText(store.AuditPath, "{\"when\":\"2025-03-01T09:30:00Z\",\"who\":\"a\",\"ki"); // crash mid-append
 
-        AuditHistory torn = store.ReadHistory();
+        StoredEntries<AuditEntry> torn = store.ReadHistory();
         Assert.Single(torn);
-        Assert.Equal(1, torn.SkippedLines);
+        Assert.Equal(1, torn.Skipped);
 
         store.Save(Upserts(Map(2)), "a");
 
-        AuditHistory after = store.ReadHistory();
+        StoredEntries<AuditEntry> after = store.ReadHistory();
         Assert.Equal(new[] { Id(1), Id(2) }, after.Select(e => e.SophosCustomerId));
-        Assert.Equal(1, after.SkippedLines);
+        Assert.Equal(1, after.Skipped);
     }
 
     public static TheoryData<string, string, string> BrokenFiles => new()
@@ -269,7 +269,7 @@ public sealed class MappingStoreTests : IDisposable
         { "row with a text company id", FileText(Row(1).Replace("\"autotaskCompanyId\": 1001", "\"autotaskCompanyId\": \"1001\"")), "MappingFileUnreadable" },
         { "row with a bad customer id", FileText(Row(1).Replace(Id(1).ToString(), "not-a-guid")), "MappingFileUnreadable" },
         { "duplicate customer", FileText(Row(1) + "," + Row(1).Replace("Customer 001", "Same id again")), "MappingFileUnreadable" },
-        { "newer schema", "{ \"schemaVersion\": 2, \"revision\": 3, \"mappings\": \"a shape we do not know\" }", "MappingFileNewer" },
+        { "newer schema", "{ \"schemaVersion\": 3, \"revision\": 3, \"mappings\": \"a shape we do not know\" }", "MappingFileNewer" },
     };
 
     private static string Row(int n) =>
@@ -353,7 +353,7 @@ public sealed class MappingStoreTests : IDisposable
     {
         var store = Store();
         store.Save(Upserts(Map(1)), "a");
-        string orphan = Path.Combine(_folder, "." + MappingStore.FileName + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        string orphan = Path.Combine(_folder, "." + FolderMappingStore.FileName + "." + Guid.NewGuid().ToString("N") + ".tmp");
         File.WriteAllText(orphan, "{ \"schemaVersion\": 1, \"revision\": 99, \"mapp"); // killed mid-write
 
         Assert.Equal(1, store.Load().Revision);
@@ -386,7 +386,7 @@ public sealed class MappingStoreTests : IDisposable
         {
             try
             {
-                var store = new MappingStore(_folder, _time); // each its own instance, as separate processes would
+                var store = new FolderMappingStore(_folder, _time); // each its own instance, as separate processes would
                 go.Wait();
                 for (int i = 0; i < perThread; i++)
                     store.Save(Upserts(Map(t * perThread + i + 1)), $"worker{t}");
@@ -405,9 +405,9 @@ public sealed class MappingStoreTests : IDisposable
         MappingSnapshot final = check.Load();
         Assert.Equal(threads * perThread, final.Mappings.Count);
         Assert.Equal(threads * perThread, final.Revision);
-        AuditHistory history = check.ReadHistory();
+        StoredEntries<AuditEntry> history = check.ReadHistory();
         Assert.Equal(threads * perThread, history.Count);
-        Assert.Equal(0, history.SkippedLines);
+        Assert.Equal(0, history.Skipped);
         Assert.Equal(Enumerable.Range(1, threads * perThread).Select(n => (long)n), history.Select(e => e.Revision));
         Assert.Equal(final.Mappings.Select(m => m.SophosCustomerId).OrderBy(g => g), history.Select(e => e.SophosCustomerId).OrderBy(g => g));
         Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));

@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace PsaMapping.Engine.Mapping
+{
+    /// <summary>
+    /// One product mapping, as on Sophos's "Configure usage synchronization" page: a Sophos product code and
+    /// the Autotask service its usage is billed as. Several codes may point to one service (their quantities
+    /// are summed). Product codes are matched case-insensitively. Immutable; equal when code, service id and
+    /// service name are (when and by whom it was last changed does not count).
+    /// </summary>
+    public sealed class ProductMapping : IEquatable<ProductMapping>
+    {
+        public ProductMapping(string productCode, long autotaskServiceId, string serviceName, DateTimeOffset? updatedAt = null, string? updatedBy = null)
+        {
+            if (string.IsNullOrWhiteSpace(productCode)) throw new ArgumentException("A product mapping needs a product code.", nameof(productCode));
+            ProductCode = productCode.Trim();
+            AutotaskServiceId = autotaskServiceId;
+            ServiceName = serviceName ?? throw new ArgumentNullException(nameof(serviceName));
+            UpdatedAt = updatedAt;
+            UpdatedBy = updatedBy;
+        }
+
+        /// <summary>How product codes compare everywhere: Sophos writes them in capitals, people may not.</summary>
+        public static StringComparer CodeComparer => StringComparer.OrdinalIgnoreCase;
+
+        public string ProductCode { get; }
+        public long AutotaskServiceId { get; }
+        public string ServiceName { get; }
+        public DateTimeOffset? UpdatedAt { get; }
+        public string? UpdatedBy { get; }
+
+        public bool SameAs(ProductMapping? other) =>
+            other != null &&
+            CodeComparer.Equals(ProductCode, other.ProductCode) &&
+            AutotaskServiceId == other.AutotaskServiceId &&
+            string.Equals(ServiceName, other.ServiceName, StringComparison.Ordinal);
+
+        public ProductMapping Stamped(DateTimeOffset updatedAt, string updatedBy) =>
+            new ProductMapping(ProductCode, AutotaskServiceId, ServiceName, updatedAt, updatedBy);
+
+        public bool Equals(ProductMapping? other) => SameAs(other);
+
+        public override bool Equals(object? obj) => SameAs(obj as ProductMapping);
+
+        public override int GetHashCode() =>
+            unchecked((CodeComparer.GetHashCode(ProductCode) * 31 + AutotaskServiceId.GetHashCode()) * 31 + StringComparer.Ordinal.GetHashCode(ServiceName));
+
+        public override string ToString() => $"{ProductCode} -> {ServiceName} ({AutotaskServiceId})";
+    }
+
+    /// <summary>What a command wants for one product code: map it (add or replace), or remove its mapping.</summary>
+    public sealed class ProductMappingEdit
+    {
+        private ProductMappingEdit(string productCode, ProductMapping? mapping)
+        {
+            ProductCode = productCode;
+            Mapping = mapping;
+        }
+
+        public string ProductCode { get; }
+
+        /// <summary>The mapping to save; null when the code's mapping is to be removed.</summary>
+        public ProductMapping? Mapping { get; }
+
+        public static ProductMappingEdit Upsert(ProductMapping mapping) =>
+            new ProductMappingEdit((mapping ?? throw new ArgumentNullException(nameof(mapping))).ProductCode, mapping);
+
+        /// <summary>Removes the code's mapping; a code that is not mapped is no change, not an error.</summary>
+        public static ProductMappingEdit Remove(string productCode) =>
+            new ProductMappingEdit(string.IsNullOrWhiteSpace(productCode) ? throw new ArgumentException("Give a product code.", nameof(productCode)) : productCode.Trim(), null);
+    }
+
+    /// <summary>What a save did to one product code's mapping. Before is null for Added, After for Removed.</summary>
+    public sealed class ProductChange
+    {
+        public ProductChange(MappingChangeKind kind, ProductMapping? before, ProductMapping? after)
+        {
+            ProductMapping either = after ?? before ?? throw new ArgumentException("A change needs a mapping before or after it.");
+            Kind = kind;
+            Before = before;
+            After = after;
+            ProductCode = either.ProductCode;
+        }
+
+        public MappingChangeKind Kind { get; }
+        public ProductMapping? Before { get; }
+        public ProductMapping? After { get; }
+        public string ProductCode { get; }
+
+        public override string ToString() => $"{Kind} {(After ?? Before)}";
+    }
+
+    /// <summary>What one <see cref="IMappingStore.SaveProductsAsync"/> did.</summary>
+    public sealed class ProductSaveResult
+    {
+        public ProductSaveResult(IReadOnlyList<ProductChange> changes, MappingSnapshot snapshot, bool written)
+        {
+            Changes = changes;
+            Snapshot = snapshot;
+            Written = written;
+            Added = changes.Count(c => c.Kind == MappingChangeKind.Added);
+            Changed = changes.Count(c => c.Kind == MappingChangeKind.Changed);
+            Unchanged = changes.Count(c => c.Kind == MappingChangeKind.Unchanged);
+            Removed = changes.Count(c => c.Kind == MappingChangeKind.Removed);
+        }
+
+        /// <summary>One entry per product code the edits touched, in the order first touched. Removing a code that was not mapped is not listed.</summary>
+        public IReadOnlyList<ProductChange> Changes { get; }
+
+        public int Added { get; }
+        public int Changed { get; }
+        public int Unchanged { get; }
+        public int Removed { get; }
+
+        /// <summary>The store's content after the save.</summary>
+        public MappingSnapshot Snapshot { get; }
+
+        /// <summary>False when nothing changed, so nothing was written.</summary>
+        public bool Written { get; }
+    }
+
+    /// <summary>One audit entry of a product mapping added, changed or removed by one save.</summary>
+    public sealed class ProductAuditEntry
+    {
+        public ProductAuditEntry(DateTimeOffset when, string who, MappingChangeKind kind, string productCode,
+                                 ProductMapping? before, ProductMapping? after, long revision)
+        {
+            When = when;
+            Who = who;
+            Kind = kind;
+            ProductCode = productCode;
+            Before = before;
+            After = after;
+            Revision = revision;
+        }
+
+        public DateTimeOffset When { get; }
+        public string Who { get; }
+        public MappingChangeKind Kind { get; }
+        public string ProductCode { get; }
+        public ProductMapping? Before { get; }
+        public ProductMapping? After { get; }
+
+        /// <summary>The store revision the change was saved in.</summary>
+        public long Revision { get; }
+    }
+}
