@@ -106,50 +106,8 @@ namespace PsaMapping.Engine.Mapping
             RequireWho(who);
             return Task.FromResult(Write(cancellationToken, file =>
             {
-                MappingSnapshot current = file.Snapshot;
-                var working = current.Mappings.ToDictionary(m => m.SophosCustomerId);
-                var touched = new List<Guid>();
-                var seen = new HashSet<Guid>();
-                foreach (MappingEdit edit in decide(current) ?? Enumerable.Empty<MappingEdit>())
-                {
-                    if (edit == null) throw new ArgumentException("An edit is null.", nameof(decide));
-                    if (seen.Add(edit.SophosCustomerId)) touched.Add(edit.SophosCustomerId);
-                    if (edit.Mapping == null) working.Remove(edit.SophosCustomerId);
-                    else working[edit.SophosCustomerId] = edit.Mapping;
-                }
-
-                // Each customer is compared once, first state against last, so "set then set back" is Unchanged.
-                DateTimeOffset now = _time.GetUtcNow();
-                var changes = new List<MappingChange>();
-                foreach (Guid id in touched)
-                {
-                    CustomerMapping? before = current.Find(id);
-                    working.TryGetValue(id, out CustomerMapping? after);
-                    if (before == null && after == null) continue; // removing a customer that was not mapped
-                    if (after == null)
-                    {
-                        changes.Add(new MappingChange(MappingChangeKind.Removed, before, null));
-                    }
-                    else if (before != null && before.SameAs(after))
-                    {
-                        working[id] = before; // keeps when and by whom it was really last changed
-                        changes.Add(new MappingChange(MappingChangeKind.Unchanged, before, before));
-                    }
-                    else
-                    {
-                        // The sync status is the store's: a save never sets it, and keeps the stored one.
-                        CustomerMapping stamped = after.Stamped(now, who).WithLastSync(before?.LastSync);
-                        working[id] = stamped;
-                        changes.Add(new MappingChange(before == null ? MappingChangeKind.Added : MappingChangeKind.Changed, before, stamped));
-                    }
-                }
-
-                List<MappingChange> real = changes.Where(c => c.Kind != MappingChangeKind.Unchanged).ToList();
-                if (real.Count == 0) return (new MappingSaveResult(changes, current, written: false), null);
-
-                var next = new MappingSnapshot(MappingStore.SchemaVersion, current.Revision + 1, now, working.Values, current.Products);
-                var entries = real.Select(c => (object)new AuditEntry(now, who, c.Kind, c.SophosCustomerId, c.Before, c.After, next.Revision)).ToList();
-                return (new MappingSaveResult(changes, next, written: true), new MappingFile(next, entries));
+                var edited = SnapshotEdits.Apply(file.Snapshot, decide(file.Snapshot), _time.GetUtcNow(), who);
+                return (edited.Result, edited.Entries.Count == 0 ? null : new MappingFile(edited.Next, edited.Entries.ToList<object>()));
             }));
         }
 
@@ -159,49 +117,8 @@ namespace PsaMapping.Engine.Mapping
             RequireWho(who);
             return Task.FromResult(Write(cancellationToken, file =>
             {
-                MappingSnapshot current = file.Snapshot;
-                var working = current.Products.ToDictionary(p => p.ProductCode, ProductMapping.CodeComparer);
-                var touched = new List<string>();
-                var seen = new HashSet<string>(ProductMapping.CodeComparer);
-                foreach (ProductMappingEdit edit in decide(current) ?? Enumerable.Empty<ProductMappingEdit>())
-                {
-                    if (edit == null) throw new ArgumentException("An edit is null.", nameof(decide));
-                    if (seen.Add(edit.ProductCode)) touched.Add(edit.ProductCode);
-                    working.Remove(edit.ProductCode); // so a code given in other capitals replaces the stored spelling
-                    if (edit.Mapping != null) working[edit.ProductCode] = edit.Mapping;
-                }
-
-                DateTimeOffset now = _time.GetUtcNow();
-                var changes = new List<ProductChange>();
-                foreach (string code in touched)
-                {
-                    ProductMapping? before = current.FindProduct(code);
-                    working.TryGetValue(code, out ProductMapping? after);
-                    if (before == null && after == null) continue;
-                    if (after == null)
-                    {
-                        changes.Add(new ProductChange(MappingChangeKind.Removed, before, null));
-                    }
-                    else if (before != null && before.SameAs(after))
-                    {
-                        working.Remove(code);
-                        working[before.ProductCode] = before;
-                        changes.Add(new ProductChange(MappingChangeKind.Unchanged, before, before));
-                    }
-                    else
-                    {
-                        ProductMapping stamped = after.Stamped(now, who);
-                        working[code] = stamped;
-                        changes.Add(new ProductChange(before == null ? MappingChangeKind.Added : MappingChangeKind.Changed, before, stamped));
-                    }
-                }
-
-                List<ProductChange> real = changes.Where(c => c.Kind != MappingChangeKind.Unchanged).ToList();
-                if (real.Count == 0) return (new ProductSaveResult(changes, current, written: false), null);
-
-                var next = new MappingSnapshot(MappingStore.SchemaVersion, current.Revision + 1, now, current.Mappings, working.Values);
-                var entries = real.Select(c => (object)new ProductAuditEntry(now, who, c.Kind, c.ProductCode, c.Before, c.After, next.Revision)).ToList();
-                return (new ProductSaveResult(changes, next, written: true), new MappingFile(next, entries));
+                var edited = SnapshotEdits.Apply(file.Snapshot, decide(file.Snapshot), _time.GetUtcNow(), who);
+                return (edited.Result, edited.Entries.Count == 0 ? null : new MappingFile(edited.Next, edited.Entries.ToList<object>()));
             }));
         }
 

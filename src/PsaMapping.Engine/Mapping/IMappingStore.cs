@@ -29,7 +29,9 @@ namespace PsaMapping.Engine.Mapping
     /// error id and left untouched.</item>
     /// </list>
     /// </para>
-    /// Every method may be called from any thread; none writes to PowerShell.
+    /// What a save does to the content is the same in every store: <see cref="SnapshotEdits.Apply(MappingSnapshot, IEnumerable{MappingEdit}, DateTimeOffset, string)"/>.
+    /// Queries filter through <see cref="HistoryQuery"/> and <see cref="SyncLogQuery"/>. <see cref="MappingStore"/> has the schema version and
+    /// the current user. Every method may be called from any thread; none writes to PowerShell.
     /// </summary>
     public interface IMappingStore
     {
