@@ -133,3 +133,75 @@ public sealed class SendOnceTests
         Assert.Equal(1, handler.Calls);
     }
 }
+
+/// <summary>How the Autotask client reads a billing write's answer.</summary>
+public sealed class AutotaskWriteOutcomeTests
+{
+    private static async Task<(Autotask.AutotaskBilling Billing, StubHandler Handler)> ConnectAsync(Func<int, HttpResponseMessage> post)
+    {
+        int posts = 0;
+        var handler = new StubHandler((request, _, _) => Task.FromResult(request.Method == HttpMethod.Post
+            ? post(Interlocked.Increment(ref posts))
+            : StubHandler.Status(200, "{\"fields\":[]}")));
+        var client = new Autotask.AutotaskClient(new AutotaskCredential("api@example.test", SophosCentralClientTests.Secure("secret"),
+                SophosCentralClientTests.Secure("CODE")), apiUri: new Uri("https://webservices5.autotask.net/ATServicesRest/"), handler: handler,
+            resilience: new ResilienceOptions { BaseDelay = TimeSpan.Zero, ConcurrencyScope = Guid.NewGuid().ToString() });
+        await client.ConnectAsync(CancellationToken.None);
+        return (new Autotask.AutotaskBilling(client), handler);
+    }
+
+    private static readonly Autotask.ServiceAdjustment Adjustment = new(7, 70, null, new DateTime(2026, 12, 1), 3);
+
+    [Fact]
+    public async Task A_thread_limit_refusal_under_another_status_was_not_processed_and_is_sent_again()
+    {
+        var (billing, handler) = await ConnectAsync(call => call == 1
+            ? StubHandler.Status(500, "{\"errors\":[\"Request rejected: the thread threshold of 3 threads has been exceeded. (Itgenatr005)\"]}")
+            : StubHandler.Status(200, "{\"itemId\":42}"));
+
+        Autotask.AutotaskWriteResult result = await billing.PostAdjustmentAsync(Adjustment, CancellationToken.None);
+
+        Assert.Equal(Autotask.AutotaskWriteOutcome.Applied, result.Outcome);
+        Assert.Equal(42, result.ItemId);
+        Assert.Equal(2, handler.Requests.Count(r => r.Method == HttpMethod.Post));
+    }
+
+    [Fact]
+    public async Task A_500_with_autotasks_errors_is_a_refusal_with_its_message()
+    {
+        var (billing, handler) = await ConnectAsync(_ => StubHandler.Status(500,
+            "{\"errors\":[\"This operation would result in the deletion/modification of an already approved and posted contract period.\"]}"));
+
+        Autotask.AutotaskWriteResult result = await billing.PostAdjustmentAsync(Adjustment, CancellationToken.None);
+
+        Assert.Equal(Autotask.AutotaskWriteOutcome.Refused, result.Outcome);
+        Assert.Contains("already approved and posted", result.Message);
+        Assert.Equal(1, handler.Requests.Count(r => r.Method == HttpMethod.Post));
+    }
+
+    [Fact]
+    public async Task A_500_without_autotasks_errors_is_unknown_and_not_sent_again()
+    {
+        var (billing, handler) = await ConnectAsync(_ => StubHandler.Status(500, "{\"Message\":\"An error has occurred.\"}"));
+
+        Autotask.AutotaskWriteResult result = await billing.PostAdjustmentAsync(Adjustment, CancellationToken.None);
+
+        Assert.Equal(Autotask.AutotaskWriteOutcome.Unknown, result.Outcome);
+        Assert.Equal(1, handler.Requests.Count(r => r.Method == HttpMethod.Post));
+    }
+
+    [Fact]
+    public async Task The_adjustment_names_the_line_sends_a_whole_unit_change_and_never_a_price()
+    {
+        var (billing, handler) = await ConnectAsync(_ => StubHandler.Status(200, "{\"itemId\":1}"));
+
+        await billing.PostAdjustmentAsync(Adjustment, CancellationToken.None);
+
+        var body = Newtonsoft.Json.Linq.JObject.Parse(handler.Bodies.Last()!);
+        Assert.Equal(Newtonsoft.Json.Linq.JTokenType.Integer, body["unitChange"]!.Type);
+        Assert.Equal(70, (long)body["contractServiceID"]!);
+        Assert.Contains("\"effectiveDate\":\"2026-12-01T00:00:00\"", handler.Bodies.Last());
+        Assert.Null(body["adjustedUnitPrice"]);
+        Assert.EndsWith("/V1.0/ContractServiceAdjustments", handler.Requests.Last().RequestUri!.AbsolutePath);
+    }
+}

@@ -74,9 +74,10 @@ namespace PsaMapping.Engine.Autotask
 
         /// <summary>
         /// The ContractServiceUnits rows of <paramref name="contractIds"/> (500 contracts a query, every page).
-        /// With <paramref name="onDate"/>, only the rows that can be in force that day (starting on or before it
-        /// and ending no earlier than the day before, whichever way Autotask counts a period's last day): about
-        /// one per line instead of one per period. Pick the row in force with <see cref="UnitsInForce"/>.
+        /// With <paramref name="onDate"/>, only the rows that can be in force that day (starting on or before it and
+        /// ending on or after it): one per line when a period's end date is its last day, two when it is the next
+        /// period's first (the reference leaves that open), instead of one per period. Pick the row in force with
+        /// <see cref="UnitsInForce"/>, which is right either way.
         /// </summary>
         public async Task<IReadOnlyList<AutotaskServiceUnits>> GetContractServiceUnitsAsync(IReadOnlyCollection<long> contractIds, DateTime? onDate,
             CancellationToken cancellationToken)
@@ -85,7 +86,7 @@ namespace PsaMapping.Engine.Autotask
             if (onDate.HasValue)
             {
                 conditions.Add(Filter.Condition("lte", "startDate", DateText(onDate.Value.Date)));
-                conditions.Add(Filter.Condition("gte", "endDate", DateText(onDate.Value.Date.AddDays(-1))));
+                conditions.Add(Filter.Condition("gte", "endDate", DateText(onDate.Value.Date)));
             }
 
             IReadOnlyList<AutotaskRecord> rows = await QueryByContractsAsync(ContractServiceUnitsEntity, contractIds, conditions, UnitFields,

@@ -34,6 +34,9 @@ internal sealed class AutotaskState
             [AutotaskEntities.Contracts] = AutotaskEntities.CreateContracts(data.Contracts),
         };
         var sources = Tables.ToDictionary(pair => pair.Key, pair => (Func<AutotaskTable>)(() => pair.Value), StringComparer.OrdinalIgnoreCase);
+        // Contracts a test added (SandboxBilling.AddContract) join the seeded ones.
+        var contracts = Tables[AutotaskEntities.Contracts];
+        sources[AutotaskEntities.Contracts] = () => billing.IsValueCreated && billing.Value.AddedContractsTable is { } added ? added : contracts;
         // Usage billing is built on first use: most runs never touch it.
         sources[AutotaskEntities.Services] = () => billing.Value.ServicesTable;
         sources[AutotaskEntities.ContractServices] = () => billing.Value.ContractServicesTable;

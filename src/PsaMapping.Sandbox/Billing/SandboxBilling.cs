@@ -91,6 +91,7 @@ public sealed class SandboxBilling
     private readonly Dictionary<(int Year, int Month), List<SandboxUsageItem>?> _usageChanged = [];
     private long _nextLineId = FirstContractServiceId, _nextUnitsId = FirstUnitsId, _nextAdjustmentId = FirstAdjustmentId;
     private AutotaskTable _linesTable, _unitsTable;
+    private AutotaskTable? _contractsTable;
 
     internal SandboxBilling(SandboxWorld world, DateTime today, IReadOnlyList<SandboxTenant> tenants, IReadOnlyList<SandboxCompany> companies,
         IReadOnlyList<SandboxContract> contracts)
@@ -212,6 +213,27 @@ public sealed class SandboxBilling
     {
         lock (_gate) _usageChanged[(year, month)] = null;
     }
+
+    /// <summary>
+    /// Adds a contract to the company, as someone would in Autotask while the sandbox runs: for the cases the seed
+    /// lacks, such as a contract that has not started yet. Queries see it from then on; <see cref="SandboxServer.Contracts"/>
+    /// lists only the seeded ones.
+    /// </summary>
+    public SandboxContract AddContract(long companyId, string name, DateTime startDate, DateTime endDate,
+        int contractType = ContractType.RecurringService, int status = AutotaskCodes.ContractStatus.Active)
+    {
+        lock (_gate)
+        {
+            var contract = new SandboxContract(_contracts.Keys.Max() + 1, companyId, name, null, contractType, null, status,
+                DateTime.SpecifyKind(startDate.Date, DateTimeKind.Utc), DateTime.SpecifyKind(endDate.Date, DateTimeKind.Utc), false, _thisMonth);
+            _contracts[contract.Id] = contract;
+            Volatile.Write(ref _contractsTable, AutotaskEntities.CreateContracts(_contracts.Values.ToArray()));
+            return contract;
+        }
+    }
+
+    /// <summary>The contracts table with the added contracts; null while none was added.</summary>
+    internal AutotaskTable? AddedContractsTable => Volatile.Read(ref _contractsTable);
 
     internal AutotaskTable ServicesTable { get; }
 

@@ -140,6 +140,8 @@ public sealed class UsageBillingClientTests : IAsyncLifetime
         Assert.InRange(Requests("ContractServices") - linesBefore, chunks, chunks + expectedLines.Count / 500 + 1);
         Assert.InRange(Requests("ContractServiceUnits") - unitsBefore, chunks, chunks + units.Count / 500 + 1);
 
+        // Only the rows in force that day travel: one per line that has one.
+        Assert.Equal(expectedLines.Count(l => _server.Billing.UnitsOn(l.Id, ThisMonth) != null), units.Count);
         foreach (var line in expectedLines)
         {
             decimal? expected = _server.Billing.UnitsOn(line.Id, ThisMonth);
@@ -265,6 +267,23 @@ public sealed class UsageBillingClientTests : IAsyncLifetime
 
         Assert.Equal(AutotaskWriteOutcome.Refused, result.Outcome);
         Assert.Contains("Recurring Service", result.Message);
+    }
+
+    [Fact]
+    public async Task A_contract_added_while_the_sandbox_runs_is_queried_and_takes_service_lines()
+    {
+        AutotaskBilling billing = await AutotaskAsync();
+        var company = _server.Companies.First(c => c.CompanyType == AutotaskCodes.CompanyType.Customer);
+        var future = _server.Billing.AddContract(company.Id, "Sophos MSP - not started yet", ThisMonth.AddMonths(2), ThisMonth.AddYears(2));
+
+        var contracts = await new AutotaskDirectory(billing.Client).GetContractsAsync(new[] { company.Id }, null, false, CancellationToken.None);
+        AutotaskWriteResult early = await billing.PostAdjustmentAsync(new ServiceAdjustment(future.Id, null, SandboxBilling.FirstServiceId, ThisMonth, 1), CancellationToken.None);
+        AutotaskWriteResult onStart = await billing.PostAdjustmentAsync(new ServiceAdjustment(future.Id, null, SandboxBilling.FirstServiceId, future.StartDate, 4), CancellationToken.None);
+
+        Assert.Contains(contracts, c => c.ContractId == future.Id && c.StartDate == future.StartDate);
+        Assert.Equal(AutotaskWriteOutcome.Refused, early.Outcome);
+        Assert.Equal(AutotaskWriteOutcome.Applied, onStart.Outcome);
+        Assert.Equal(4, _server.Billing.UnitsOn(Assert.Single(_server.Billing.ContractServicesOf(future.Id)).Id, future.StartDate));
     }
 
     /// <summary>
