@@ -131,6 +131,21 @@ Get-PsaMappingSuggestion
         $contoso[0].RunnerUpScore | Should -Not -BeNullOrEmpty
     }
 
+    It 'says in the reason why a suggestion is not High: the runner-up, the rival customer, the contracts to choose from' {
+        $suggestions = @(Get-PsaMappingSuggestion -ErrorAction Stop)
+        $contoso = @(Get-SuggestionFor $suggestions 'Contoso Ltd')[0]
+
+        $contoso.Reason | Should -Match ([regex]::Escape("not High: the runner-up '$($contoso.RunnerUpCompanyName)' (id $($contoso.RunnerUpCompanyId)) is too close"))
+        foreach ($suggestion in $suggestions) {
+            $confidence = [string]$suggestion.Confidence
+            if ($confidence -eq 'High') { $suggestion.Reason | Should -Not -Match 'not High' }
+            elseif ($confidence -ne 'None') { $suggestion.Reason | Should -Match 'not High: ' -Because "$($suggestion.SophosCustomerName) is $confidence" }
+        }
+        $undecided = @($suggestions | Where-Object { $null -eq $_.ContractId -and $null -ne $_.AutotaskCompanyId -and $_.Reason -match 'active contracts \(' })
+        $undecided.Count | Should -BeGreaterThan 0
+        foreach ($suggestion in $undecided) { $suggestion.Reason | Should -Match "choose among its active contracts: '.+' \(id \d+, " }
+    }
+
     It 'leaves mapped customers out unless -IncludeMapped is given' {
         Set-PsaMapping -SophosCustomer 'Contoso Ltd' -ContractId 100001 -WarningAction SilentlyContinue -ErrorAction Stop
 

@@ -4,8 +4,9 @@ namespace PsaMapping.Engine.Suggestions
     public sealed class CompanySuggestion
     {
         public CompanySuggestion(string customerName, CompanyMatch? best, CompanyMatch? runnerUp, SuggestionConfidence confidence,
-            string? competingCustomer)
+            string? competingCustomer, CompanyMatch? inactiveTwin = null)
         {
+            InactiveTwin = inactiveTwin;
             CustomerName = customerName ?? "";
             Best = best;
             RunnerUp = runnerUp;
@@ -29,5 +30,11 @@ namespace PsaMapping.Engine.Suggestions
         /// withheld, or null.
         /// </summary>
         public string? CompetingCustomer { get; }
+
+        /// <summary>
+        /// An inactive company ranked above <see cref="RunnerUp"/> that was passed over (an old copy under the same
+        /// or a close name), or null: named in the reason, so a person sees it was not forgotten.
+        /// </summary>
+        public CompanyMatch? InactiveTwin { get; }
     }
 }

@@ -167,8 +167,8 @@ namespace PsaMapping.Engine.Suggestions
             suggestion.AutotaskCompanyName = best.CompanyName;
             suggestion.Score = Math.Round(best.Score, 4);
             var reasons = new List<string> { best.Reason };
-            if (match.CompetingCustomer != null) reasons.Add($"'{match.CompetingCustomer}' matches it as well");
-            if (!best.IsActive) reasons.Add("the company is inactive");
+            if (match.InactiveTwin != null)
+                reasons.Add($"the inactive company '{UserText.Clip(match.InactiveTwin.CompanyName)}' (id {match.InactiveTwin.CompanyId}) is not counted as a rival");
 
             AutotaskContract? contract = null;
             if (best.IsActive)
@@ -182,8 +182,38 @@ namespace PsaMapping.Engine.Suggestions
             suggestion.SyncEnabled = contract != null && contract.IsActive && contract.SupportsUsageSync;
             if (contract == null && suggestion.Confidence == SuggestionConfidence.High)
                 suggestion.Confidence = SuggestionConfidence.Medium; // without a clear contract a person has to choose
+            if (suggestion.Confidence != SuggestionConfidence.High)
+                reasons.Add("not High: " + WhyNotHigh(match, best, runnerUp, contract, contractsByCompany));
             suggestion.Reason = string.Join("; ", reasons);
             return suggestion;
+        }
+
+        /// <summary>
+        /// Why a person has to decide: every reason that holds, named (the runner-up that is too close, the other
+        /// customer that claims the company, the contracts left to choose from), so nobody has to work it out.
+        /// </summary>
+        private static string WhyNotHigh(CompanySuggestion match, CompanyMatch best, CompanyMatch? runnerUp, AutotaskContract? contract,
+            ILookup<long, AutotaskContract> contractsByCompany)
+        {
+            var why = new List<string>();
+            if (!best.IsActive) why.Add("the company is inactive, and an inactive company cannot be mapped");
+            if (best.Score < ConfidencePolicy.HighScore)
+                why.Add($"the names are not close enough (score {best.Score:0.00}, High needs {ConfidencePolicy.HighScore:0.00})");
+            else if (runnerUp != null && Math.Round(best.Score - runnerUp.Score, 9) < ConfidencePolicy.HighMargin)
+                why.Add($"the runner-up '{UserText.Clip(runnerUp.CompanyName)}' (id {runnerUp.CompanyId}) is too close (score {runnerUp.Score:0.00} against {best.Score:0.00})");
+            if (match.CompetingCustomer != null)
+                why.Add($"the customer '{UserText.Clip(match.CompetingCustomer)}' matches the same company about as well");
+            if (best.IsActive && contract == null)
+            {
+                var eligible = contractsByCompany[best.CompanyId].OrderByDescending(c => c.SupportsUsageSync).ThenBy(c => c.ContractId).ToList();
+                why.Add(eligible.Count == 0
+                    ? "the company has no active contract to map to"
+                    : "choose among its active contracts: " + string.Join(", ", eligible.Take(3).Select(c =>
+                        $"'{UserText.Clip(c.ContractName)}' (id {c.ContractId}, {c.ContractType ?? "unknown type"})")) +
+                      (eligible.Count > 3 ? $" and {eligible.Count - 3} more (Find-AutotaskContract -AutotaskCompanyId {best.CompanyId})" : ""));
+            }
+
+            return why.Count == 0 ? "a person should look" : string.Join(", and ", why);
         }
 
         /// <summary>
@@ -224,7 +254,7 @@ namespace PsaMapping.Engine.Suggestions
                 if (named.Count > 1) break; // several equally likely: a person must choose
             }
 
-            reason = $"the company has {eligible.Count} active contracts ({recurring.Count} Recurring Service): choose one";
+            reason = $"the company has {eligible.Count} active contracts ({recurring.Count} Recurring Service)";
             return null;
         }
 

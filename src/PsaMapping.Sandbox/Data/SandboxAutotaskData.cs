@@ -23,6 +23,12 @@ public sealed class SandboxAutotaskData
     /// <summary>Share of generated organizations that get an unrelated look-alike company beside them.</summary>
     private const double DecoyRate = 0.05;
 
+    /// <summary>
+    /// Share of generated organizations whose company has an inactive copy under the same name, as Autotask
+    /// databases keep after a merge or a re-creation: not the company to map, and refused if mapped.
+    /// </summary>
+    private const double InactiveTwinRate = 0.07;
+
     private SandboxAutotaskData(IReadOnlyList<SandboxCompany> companies, IReadOnlyList<SandboxContract> contracts)
     {
         Companies = companies;
@@ -54,7 +60,7 @@ public sealed class SandboxAutotaskData
         return new SandboxAutotaskData(builder.Companies, builder.Contracts);
     }
 
-    private enum DraftKind { Tenant, Decoy, AutotaskOnly }
+    private enum DraftKind { Tenant, Decoy, AutotaskOnly, InactiveTwin }
 
     /// <summary>A company before it has an id: the generated ones are shuffled first, as real ids mix them.</summary>
     private sealed record Draft(string Name, string Short, string Country, Guid? OrganizationId, DraftKind Kind);
@@ -147,6 +153,8 @@ public sealed class SandboxAutotaskData
         public void AddGenerated(int companyCount)
         {
             var drafts = new List<Draft>();
+            // A stream of its own, so that adding twins never changes what the other rolls draw.
+            Random twins = _world.CreateRandom("autotask-twins");
             foreach (var org in _world.Organizations.Skip(NameGenerator.WellKnown.Count))
             {
                 // Both rolls every time, so one outcome never shifts the next organization's.
@@ -156,6 +164,8 @@ public sealed class SandboxAutotaskData
                     string name = CompanyNameVariants.Of(org, _random);
                     _names.Reserve(name);
                     drafts.Add(new Draft(name, Short(org.CoreName), org.Country, org.Id, DraftKind.Tenant));
+                    if (twins.NextDouble() < InactiveTwinRate)
+                        drafts.Add(new Draft(name, Short(org.CoreName), org.Country, null, DraftKind.InactiveTwin));
                 }
                 if (decoyRoll < DecoyRate && _names.TryNearDuplicate(org, out var lookAlike))
                 {
@@ -212,11 +222,13 @@ public sealed class SandboxAutotaskData
                 DraftKind.Tenant => Pick((CompanyType.Customer, 90), (CompanyType.Cancelation, 4), (CompanyType.Dead, 2),
                     (CompanyType.Prospect, 2), (CompanyType.Lead, 2)),
                 DraftKind.Decoy => Pick((CompanyType.Customer, 70), (CompanyType.Prospect, 15), (CompanyType.Lead, 15)),
+                DraftKind.InactiveTwin => Pick((CompanyType.Cancelation, 40), (CompanyType.Customer, 40), (CompanyType.Dead, 20)),
                 _ => Pick((CompanyType.Customer, 45), (CompanyType.Lead, 15), (CompanyType.Prospect, 15), (CompanyType.Dead, 7),
                     (CompanyType.Cancelation, 6), (CompanyType.Vendor, 8), (CompanyType.Partner, 4)),
             };
             bool gone = type is CompanyType.Dead or CompanyType.Cancelation;
             bool isActive = gone ? _random.NextDouble() < 0.2 : _random.NextDouble() < 0.97;
+            if (draft.Kind == DraftKind.InactiveTwin) isActive = false;
 
             var created = _today.AddDays(-_random.Next(30, 3650)).AddSeconds(_random.Next(86_400));
             int sinceCreated = Math.Max(1, (int)(_today - created).TotalDays);

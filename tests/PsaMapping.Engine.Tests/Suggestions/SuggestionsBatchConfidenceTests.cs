@@ -32,3 +32,41 @@ public sealed class SuggestionsBatchConfidenceTests
         Assert.Equal("Fabrikam, Inc.", all[1].CompetingCustomer);
     }
 }
+
+/// <summary>Inactive copies of a company under the same name, as Autotask databases keep them after a merge.</summary>
+public sealed class SuggestionsInactiveTwinTests
+{
+    [Fact]
+    public void An_inactive_same_name_twin_does_not_keep_the_active_company_from_High()
+    {
+        var index = new CompanyNameIndex(new[]
+        {
+            new IndexedCompany(1, "Contoso Pharmacy Ltd", isActive: false),
+            new IndexedCompany(2, "Contoso Pharmacy Ltd"),
+            new IndexedCompany(3, "Contoso Pharmacy Ltd", isActive: false),
+        });
+
+        CompanySuggestion suggestion = Assert.Single(BatchConfidence.SuggestAll(index, new[] { "Contoso Pharmacy Ltd" }));
+
+        Assert.Equal(2, suggestion.Best!.CompanyId);
+        Assert.Equal(SuggestionConfidence.High, suggestion.Confidence);
+        Assert.Null(suggestion.RunnerUp);
+        Assert.False(suggestion.InactiveTwin!.IsActive);
+    }
+
+    [Fact]
+    public void An_active_look_alike_behind_an_inactive_twin_still_withholds_High()
+    {
+        var index = new CompanyNameIndex(new[]
+        {
+            new IndexedCompany(1, "Contoso Pharmacy Ltd"),
+            new IndexedCompany(2, "Contoso Pharmacy Ltd", isActive: false),
+            new IndexedCompany(3, "Contoso Pharmacy"),
+        });
+
+        CompanySuggestion suggestion = Assert.Single(BatchConfidence.SuggestAll(index, new[] { "Contoso Pharmacy Ltd" }));
+
+        Assert.Equal(SuggestionConfidence.Medium, suggestion.Confidence);
+        Assert.Equal(3, suggestion.RunnerUp!.CompanyId);
+    }
+}
