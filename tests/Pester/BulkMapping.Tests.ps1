@@ -52,7 +52,7 @@ Describe 'Get-PsaMappingSuggestion | Set-PsaMapping for 400 customers' {
         @($info).Count | Should -Be 1
         @($info)[0].Tags | Should -Contain 'PSHOST'
         [string]@($info)[0].MessageData |
-            Should -Match '^Saved \d+ mappings \(\d+ new, 0 changed; 0 already as given\)\. \d+ of them need attention \(warnings above\): Test-PsaMapping lists every problem'
+            Should -Match '^Saved \d+ mappings \(\d+ new, 0 changed; 0 already as given\)\. \d+ of them needs? attention \(warnings above\): Test-PsaMapping lists every problem'
     }
 
     It 'is silenced as Write-Host is' {

@@ -215,7 +215,7 @@ namespace PsaMapping.Commands
                 current => approved.Values.Select(r => MappingEdit.Upsert(r.ApplyTo(current))), MappingStore.CurrentUser(), token));
             this.WriteConfirmation(
                 $"Saved {Count(result.Added + result.Changed, "mapping")} ({result.Added} new, {result.Changed} changed; {result.Unchanged} already as given)." +
-                (attention > 0 ? $" {attention} of them need attention (warnings above): Test-PsaMapping lists every problem with how to fix it." : "") + failed);
+                (attention > 0 ? $" {attention} of them {(attention == 1 ? "needs" : "need")} attention (warnings above): Test-PsaMapping lists every problem with how to fix it." : "") + failed);
             WriteRequestSummary();
 
             if (PassThru)
