@@ -27,6 +27,14 @@
         'Update-PsaMapping'
         'Get-PsaMappingHistory'
         'Get-PsaMappingSuggestion'
+        'Get-SophosUsage'
+        'Find-AutotaskService'
+        'Get-AutotaskContractService'
+        'Set-PsaProductMapping'
+        'Get-PsaProductMapping'
+        'Remove-PsaProductMapping'
+        'Sync-PsaUsage'
+        'Get-PsaSyncHistory'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -11,8 +11,11 @@ namespace PsaMapping.Engine.Mapping
     public sealed class MappingRow
     {
         private MappingRow(Guid customerId, string customerName, long? companyId, string? companyName, long? contractId,
-            string? contractName, bool syncEnabled, bool isMapped, DateTimeOffset? updatedAt, string? updatedBy)
+            string? contractName, bool syncEnabled, bool isMapped, DateTimeOffset? updatedAt, string? updatedBy, SyncStatus? lastSync = null)
         {
+            LastSyncAt = lastSync?.At;
+            LastSyncStatus = lastSync?.Outcome;
+            LastSyncMessage = lastSync?.Message;
             SophosCustomerId = customerId;
             SophosCustomerName = customerName;
             AutotaskCompanyId = companyId;
@@ -27,7 +30,7 @@ namespace PsaMapping.Engine.Mapping
 
         public static MappingRow From(CustomerMapping mapping) =>
             new MappingRow(mapping.SophosCustomerId, mapping.SophosCustomerName, mapping.AutotaskCompanyId, mapping.AutotaskCompanyName,
-                mapping.ContractId, mapping.ContractName, mapping.SyncEnabled, true, mapping.UpdatedAt, mapping.UpdatedBy);
+                mapping.ContractId, mapping.ContractName, mapping.SyncEnabled, true, mapping.UpdatedAt, mapping.UpdatedBy, mapping.LastSync);
 
         public static MappingRow Unmapped(SophosCustomer customer) =>
             new MappingRow(customer.SophosCustomerId, customer.SophosCustomerName, null, null, null, null, false, false, null, null);
@@ -44,6 +47,15 @@ namespace PsaMapping.Engine.Mapping
         public bool IsMapped { get; }
         public DateTimeOffset? UpdatedAt { get; }
         public string? UpdatedBy { get; }
+
+        /// <summary>When Sync-PsaUsage last synchronized this customer (the Sophos page's Sync Status column).</summary>
+        public DateTimeOffset? LastSyncAt { get; }
+
+        /// <summary>Succeeded, Failed or Partial (some lines adjusted, others skipped or failed); empty before the first sync.</summary>
+        public SyncOutcome? LastSyncStatus { get; }
+
+        /// <summary>What the last sync did, or why it failed.</summary>
+        public string? LastSyncMessage { get; }
 
         public override string ToString() => IsMapped ? $"{SophosCustomerName} -> {AutotaskCompanyName} / {ContractName}" : SophosCustomerName + " (unmapped)";
     }

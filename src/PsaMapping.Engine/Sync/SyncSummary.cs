@@ -1,26 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using PsaMapping.Engine.Mapping;
 
 namespace PsaMapping.Engine.Sync
 {
-    /// <summary>The Sophos page's "Sync Status" of one customer after a sync.</summary>
-    public enum CustomerSyncStatus
-    {
-        /// <summary>Every line of the customer holds its target.</summary>
-        Succeeded,
-
-        /// <summary>Nothing of the customer was synchronized.</summary>
-        Failed,
-
-        /// <summary>Some lines hold their target, others were skipped or failed (an unmapped product, a service not on the contract...).</summary>
-        Partial,
-    }
-
     /// <summary>One customer's result of a sync, to record on its mapping row.</summary>
     public sealed class CustomerSyncResult
     {
-        public CustomerSyncResult(Guid sophosCustomerId, CustomerSyncStatus status, string message)
+        public CustomerSyncResult(Guid sophosCustomerId, SyncOutcome status, string message)
         {
             SophosCustomerId = sophosCustomerId;
             Status = status;
@@ -28,7 +16,7 @@ namespace PsaMapping.Engine.Sync
         }
 
         public Guid SophosCustomerId { get; }
-        public CustomerSyncStatus Status { get; }
+        public SyncOutcome Status { get; }
         public string Message { get; }
     }
 
@@ -47,7 +35,7 @@ namespace PsaMapping.Engine.Sync
                 if (customer.All(l => l.Reason == SyncErrors.CustomerNotMapped || l.Reason == SyncErrors.SyncDisabled)) continue;
                 var good = customer.Where(l => l.Status == SyncLineStatus.Adjusted || l.Status == SyncLineStatus.Unchanged || (whatIf && l.Status == SyncLineStatus.WouldAdjust)).ToList();
                 var bad = customer.Where(l => l.Status == SyncLineStatus.Failed || l.Status == SyncLineStatus.Skipped).ToList();
-                CustomerSyncStatus status = bad.Count == 0 ? CustomerSyncStatus.Succeeded : good.Count == 0 ? CustomerSyncStatus.Failed : CustomerSyncStatus.Partial;
+                SyncOutcome status = bad.Count == 0 ? SyncOutcome.Succeeded : good.Count == 0 ? SyncOutcome.Failed : SyncOutcome.Partial;
                 string message = bad.Count == 0
                     ? $"{Count(customer.Count(l => l.Status == SyncLineStatus.Adjusted), "line")} adjusted, {customer.Count(l => l.Status == SyncLineStatus.Unchanged)} unchanged."
                     : string.Join(" ", bad.Select(l => l.Message).Distinct().Take(3)) + (bad.Count > 3 ? $" (and {bad.Count - 3} more)" : "");

@@ -1,4 +1,7 @@
+using System;
 using System.Collections.Generic;
+using System.Threading.Tasks;
+using PsaMapping.Engine.Sync;
 using System.Linq;
 using System.Management.Automation;
 using PsaMapping.Engine.Autotask;
@@ -26,7 +29,8 @@ namespace PsaMapping.Commands
             AutotaskDirectory autotask = RequireAutotask();
 
             LiveData live = Run((observer, token) => LiveData.ForMappingsAsync(saved.Mappings, sophos, autotask, observer, token));
-            IReadOnlyList<MappingProblem> problems = MappingChecks.Check(saved, live);
+            var problems = MappingChecks.Check(saved, live).ToList();
+            problems.AddRange(CheckSync(saved, sophos, autotask));
 
             WriteVerbose($"Checked {saved.Mappings.Count} mappings: {problems.Count(p => p.Severity == ProblemSeverity.Error)} errors, " +
                          $"{problems.Count(p => p.Severity == ProblemSeverity.Warning)} warnings, {problems.Count(p => p.Severity == ProblemSeverity.Information)} notes.");
@@ -36,6 +40,25 @@ namespace PsaMapping.Commands
                 WriteObject(problems.All(p => p.Severity != ProblemSeverity.Error));
             else
                 WriteObject(problems, enumerateCollection: true);
+        }
+
+        /// <summary>
+        /// The sync checks: a failed last sync, and for synced customers the products of last month's usage with no
+        /// product mapping and the mapped services their contract lacks. Costs the usage pages and one query per 500
+        /// synced contracts.
+        /// </summary>
+        private IReadOnlyList<MappingProblem> CheckSync(MappingSnapshot saved, SophosCentralClient sophos, AutotaskDirectory autotask)
+        {
+            var synced = saved.Mappings.Where(m => m.SyncEnabled).Select(m => m.ContractId).Distinct().ToList();
+            if (synced.Count == 0) return SyncChecks.Check(saved, null, new AutotaskContractService[0]);
+            (int year, int month) = UsageSyncRequest.PreviousMonth(DateTimeOffset.UtcNow);
+            var billing = new AutotaskBilling(autotask.Client);
+            return Run(async (observer, token) =>
+            {
+                Task<IReadOnlyList<AutotaskContractService>> lines = billing.GetContractServicesAsync(synced, token);
+                SophosUsageReport usage = await sophos.GetUsageAsync(year, month, false, observer, token).ConfigureAwait(false);
+                return SyncChecks.Check(saved, usage, await lines.ConfigureAwait(false));
+            });
         }
     }
 }

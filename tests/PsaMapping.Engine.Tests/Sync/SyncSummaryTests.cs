@@ -1,3 +1,4 @@
+using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Sync;
 
 namespace PsaMapping.Engine.Tests.Sync;
@@ -22,10 +23,10 @@ public sealed class SyncSummaryTests
 
         var results = SyncSummary.PerCustomer(lines).ToDictionary(r => r.SophosCustomerId);
 
-        Assert.Equal(CustomerSyncStatus.Succeeded, results[A].Status);
-        Assert.Equal(CustomerSyncStatus.Partial, results[B].Status);
+        Assert.Equal(SyncOutcome.Succeeded, results[A].Status);
+        Assert.Equal(SyncOutcome.Partial, results[B].Status);
         Assert.Contains(SyncErrors.ProductUnmapped, results[B].Message);
-        Assert.Equal(CustomerSyncStatus.Failed, results[C].Status);
+        Assert.Equal(SyncOutcome.Failed, results[C].Status);
         Assert.False(results.ContainsKey(D));
     }
 

@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using PsaMapping.Engine;
+using PsaMapping.Engine.Sophos;
+using PsaMapping.Engine.Sync;
+
+namespace PsaMapping.Commands
+{
+    /// <summary>
+    /// Get-SophosUsage: what Sophos Central bills the partner for a month, one object per customer and product.
+    /// The month's report is read once per session (every page); a month with no report yet is a warning, not a failure.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "SophosUsage")]
+    [OutputType(typeof(SophosUsageItem))]
+    public sealed class GetSophosUsageCommand : PsaMappingCmdlet
+    {
+        private readonly List<string> _names = new List<string>();
+        private readonly List<Guid> _ids = new List<Guid>();
+
+        /// <summary>The year; with -Month. Default: the previous calendar month (UTC).</summary>
+        [Parameter]
+        [ValidateRange(2000, 9999)]
+        public int? Year { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 12)]
+        public int? Month { get; set; }
+
+        /// <summary>Only these customers (wildcards allowed).</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("SophosCustomerName")]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(SophosCustomerNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? SophosCustomer { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public Guid[]? SophosCustomerId { get; set; }
+
+        /// <summary>Read the report again instead of using the one cached in this session.</summary>
+        [Parameter]
+        public SwitchParameter Refresh { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (SophosCustomer != null) _names.AddRange(SophosCustomer);
+            if (SophosCustomerId != null) _ids.AddRange(SophosCustomerId);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (Year.HasValue != Month.HasValue)
+                throw Terminate(new PsaMappingException("SyncMonthIncomplete", PsaErrorKind.InvalidArgument,
+                    "Give -Year and -Month together, or neither for the previous calendar month.") { Target = Year.HasValue ? (object)Year.Value : Month!.Value });
+            (int year, int month) = Year.HasValue ? (Year.Value, Month!.Value) : UsageSyncRequest.PreviousMonth(DateTimeOffset.UtcNow);
+
+            SophosCentralClient sophos = RequireSophos();
+            var customers = Run((observer, token) => sophos.GetCustomersAsync(false, observer, token));
+            SophosUsageReport report = Run((observer, token) => sophos.GetUsageAsync(year, month, Refresh, observer, token));
+            if (!report.HasData)
+            {
+                WriteWarning($"Sophos Central has no usage for {year:D4}-{month:D2} yet (it answered 404). Ask again once Sophos has billed the month.");
+                WriteRequestSummary();
+                return;
+            }
+
+            var known = customers.ToDictionary(c => c.SophosCustomerId);
+            var usable = report.Items.Where(i => i.SophosCustomerId.HasValue && known.ContainsKey(i.SophosCustomerId.Value)).ToList();
+            int leftOut = report.Items.Count - usable.Count;
+            if (leftOut > 0)
+                WriteWarning($"{leftOut} usage item(s) of {year:D4}-{month:D2} name no customer, or a customer not in the partner's customer list; they were left out.");
+
+            IEnumerable<SophosUsageItem> selected = usable;
+            if (_names.Count > 0 || _ids.Count > 0)
+            {
+                var patterns = _names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
+                var ids = new HashSet<Guid>(_ids);
+                ids.UnionWith(customers.Where(c => patterns.Any(p => p.IsMatch(c.SophosCustomerName))).Select(c => c.SophosCustomerId));
+                foreach (string name in _names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && !customers.Any(c => string.Equals(c.SophosCustomerName, n, StringComparison.OrdinalIgnoreCase))))
+                    WriteItemError(new PsaMappingException("SophosCustomerNotFound", PsaErrorKind.NotFound,
+                        $"The partner has no Sophos Central customer named '{name}'. Run Get-SophosCustomer to list the customers.") { Target = name });
+                selected = usable.Where(i => ids.Contains(i.SophosCustomerId!.Value));
+            }
+
+            WriteObject(selected, enumerateCollection: true);
+            WriteRequestSummary();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using PsaMapping.Engine;
+using PsaMapping.Engine.Mapping;
+
+namespace PsaMapping.Commands
+{
+    /// <summary>Remove-PsaProductMapping: forgets product mappings, by code (wildcards) or from the pipeline.</summary>
+    [Cmdlet(VerbsCommon.Remove, "PsaProductMapping", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(void))]
+    public sealed class RemovePsaProductMappingCommand : PsaMappingCmdlet
+    {
+        private readonly List<string> _codes = new List<string>();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] ProductCode { get; set; } = Array.Empty<string>();
+
+        protected override void ProcessRecord() => _codes.AddRange(ProductCode);
+
+        protected override void EndProcessing()
+        {
+            MappingSnapshot saved = UseStore((store, token) => store.LoadAsync(token));
+            var targets = new List<ProductMapping>();
+            foreach (string code in _codes.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var pattern = new WildcardPattern(code, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                var matches = saved.Products.Where(p => pattern.IsMatch(p.ProductCode)).ToList();
+                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(code))
+                    WriteItemError(new PsaMappingException("ProductMappingNotFound", PsaErrorKind.NotFound,
+                        $"No product mapping is for the product code '{code}'. Run Get-PsaProductMapping to see them.") { Target = code });
+                targets.AddRange(matches);
+            }
+
+            var edits = targets.GroupBy(p => p.ProductCode, ProductMapping.CodeComparer).Select(g => g.First())
+                .Where(p => ShouldProcess($"Sophos product '{p.ProductCode}' -> Autotask service '{p.ServiceName}' ({p.AutotaskServiceId})", "Remove product mapping"))
+                .Select(p => ProductMappingEdit.Remove(p.ProductCode)).ToList();
+            if (edits.Count == 0) return;
+
+            ProductSaveResult result = UseStore((store, token) => store.SaveProductsAsync(_ => edits, MappingStore.CurrentUser(), token));
+            WriteInformation(new InformationRecord($"Removed {result.Removed} product mappings.", "PsaMapping"));
+        }
+    }
+}
