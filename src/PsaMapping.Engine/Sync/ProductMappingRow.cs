@@ -46,8 +46,8 @@ namespace PsaMapping.Engine.Sync
 
         /// <summary>
         /// The product codes of <paramref name="usage"/> that no mapping names, each with a suggested service: the
-        /// active service whose name and the product's description match best either way round (a service named
-        /// "Intercept X" for "Intercept X Advanced", or the other way), by the one autocomplete matcher.
+        /// active service whose name contains the most words of the product's description (Sophos calls it "Central
+        /// Intercept X Advanced", a catalogue "Sophos Intercept X Advanced"), the shorter name on a tie.
         /// </summary>
         public static IReadOnlyList<ProductMappingRow> Unmapped(IEnumerable<SophosUsageItem> usage, IEnumerable<ProductMapping> mapped, IReadOnlyList<AutotaskService> services)
         {
@@ -66,20 +66,18 @@ namespace PsaMapping.Engine.Sync
 
         internal static AutotaskService? Suggest(string description, IEnumerable<AutotaskService> services)
         {
-            AutotaskService? best = null;
-            double bestScore = 0;
-            foreach (AutotaskService service in services.OrderBy(s => s.AutotaskServiceId))
-            {
-                double score = Math.Max(AutocompleteRanker.Score(description, service.ServiceName).Score, AutocompleteRanker.Score(service.ServiceName, description).Score);
-                if (score > bestScore)
-                {
-                    best = service;
-                    bestScore = score;
-                }
-            }
-
-            return best;
+            string[] words = Words(description);
+            return services
+                .Select(s => (Service: s, Matched: words.Count(w => AutocompleteRanker.Score(w, s.ServiceName).Kind is MatchKind.Exact or MatchKind.StartsWith or MatchKind.WordStartsWith)))
+                .Where(c => c.Matched > 0)
+                .OrderByDescending(c => c.Matched)
+                .ThenBy(c => Words(c.Service.ServiceName).Length)
+                .ThenBy(c => c.Service.AutotaskServiceId)
+                .Select(c => c.Service)
+                .FirstOrDefault();
         }
+
+        private static string[] Words(string text) => text.Split(new[] { ' ', '-', '(', ')', ',', '/' }, StringSplitOptions.RemoveEmptyEntries);
 
         public override string ToString() => IsMapped ? $"{ProductCode} -> {ServiceName}" : ProductCode + " (unmapped)";
     }
