@@ -87,8 +87,8 @@ namespace PsaMapping.Engine.Sync
     /// </summary>
     public sealed class UsageSync
     {
-        /// <summary>How long the sync lock is taken for; it is renewed while posting, so only a crashed holder lets it lapse.</summary>
-        public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(10);
+        /// <summary>How long the sync lock is taken for by default; it is renewed while posting, so only a crashed holder lets it lapse.</summary>
+        public static readonly TimeSpan DefaultLockDuration = TimeSpan.FromMinutes(10);
 
         private readonly SophosCentralClient _sophos;
         private readonly AutotaskDirectory _autotask;
@@ -96,9 +96,12 @@ namespace PsaMapping.Engine.Sync
         private readonly IMappingStore _store;
         private readonly TimeProvider _time;
         private readonly string _who;
+        private readonly TimeSpan _lockDuration;
 
-        public UsageSync(SophosCentralClient sophos, AutotaskDirectory autotask, IMappingStore store, string who, TimeProvider? time = null)
+        public UsageSync(SophosCentralClient sophos, AutotaskDirectory autotask, IMappingStore store, string who, TimeProvider? time = null,
+            TimeSpan? lockDuration = null)
         {
+            _lockDuration = lockDuration ?? DefaultLockDuration;
             _sophos = sophos ?? throw new ArgumentNullException(nameof(sophos));
             _autotask = autotask ?? throw new ArgumentNullException(nameof(autotask));
             _billing = new AutotaskBilling(autotask.Client);
@@ -130,7 +133,7 @@ namespace PsaMapping.Engine.Sync
             observer = observer ?? NullObserver.Instance;
             var runId = Guid.NewGuid();
             SyncLease? lease = request.WhatIf ? null
-                : await _store.AcquireSyncLockAsync($"{_who} (Sync-PsaUsage {request.Year:D4}-{request.Month:D2}, run {runId:N})", LockDuration, stop).ConfigureAwait(false);
+                : await _store.AcquireSyncLockAsync($"{_who} (Sync-PsaUsage {request.Year:D4}-{request.Month:D2}, run {runId:N})", _lockDuration, stop).ConfigureAwait(false);
             try
             {
                 MappingSnapshot snapshot = await _store.LoadAsync(stop).ConfigureAwait(false);
@@ -151,7 +154,7 @@ namespace PsaMapping.Engine.Sync
         public async Task<UsageSyncResult> ExecuteAsync(PreparedSync prepared, IReadOnlyList<SyncLine> lines, IOperationObserver? observer, CancellationToken stop)
         {
             if (prepared.Lease == null) throw new InvalidOperationException("A sync prepared under -WhatIf posts nothing.");
-            var journal = new StoreSyncJournal(_store, prepared.RunId, _who, prepared.Request.Year, prepared.Request.Month, _time, prepared.Lease);
+            var journal = new StoreSyncJournal(_store, prepared.RunId, _who, prepared.Request.Year, prepared.Request.Month, _time, prepared.Lease, _lockDuration);
             IReadOnlyList<SyncLine> done;
             try
             {
@@ -248,9 +251,11 @@ namespace PsaMapping.Engine.Sync
         private readonly int _year, _month;
         private readonly TimeProvider _time;
         private readonly SemaphoreSlim _renewing = new SemaphoreSlim(1, 1);
+        private readonly TimeSpan _duration;
 
-        public StoreSyncJournal(IMappingStore store, Guid runId, string who, int year, int month, TimeProvider time, SyncLease lease)
+        public StoreSyncJournal(IMappingStore store, Guid runId, string who, int year, int month, TimeProvider time, SyncLease lease, TimeSpan duration)
         {
+            _duration = duration;
             _store = store;
             _runId = runId;
             _who = who;
@@ -290,8 +295,8 @@ namespace PsaMapping.Engine.Sync
             await _renewing.WaitAsync().ConfigureAwait(false);
             try
             {
-                if (Lease.ExpiresAt - _time.GetUtcNow() < TimeSpan.FromTicks(UsageSync.LockDuration.Ticks / 2))
-                    Lease = await _store.RenewSyncLockAsync(Lease, UsageSync.LockDuration, CancellationToken.None).ConfigureAwait(false);
+                if (Lease.ExpiresAt - _time.GetUtcNow() < TimeSpan.FromTicks(_duration.Ticks / 2))
+                    Lease = await _store.RenewSyncLockAsync(Lease, _duration, CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
