@@ -97,7 +97,7 @@ public sealed class SyncTests : IAsyncLifetime
 
         HostResult second = Sync();
 
-        Assert.Equal(afterFirst + second.Output.Count(l => Reason(l) == "AutotaskAdjustmentRefused"), _server.Billing.Adjustments.Count);
+        Assert.Equal(afterFirst, _server.Billing.Adjustments.Count);
         Assert.DoesNotContain(second.Output, l => Status(l) == "Adjusted");
         AssertExactUnits(second.Output);
     }
@@ -126,12 +126,12 @@ public sealed class SyncTests : IAsyncLifetime
         Assert.Contains("SyncProductUnmapped", reasons);
         Assert.Contains("SyncServiceNotOnContract", reasons);
         Assert.Contains("SyncServiceAmbiguous", reasons);
-        Assert.Contains("AutotaskAdjustmentRefused", reasons);
+        Assert.Contains("SyncPeriodPosted", reasons);
         Assert.Contains(result.Output, l => Status(l) == "Adjusted");
         Assert.Contains(result.Warnings, w => w.Message.Contains($"'{UnmappedProduct}' has no product mapping"));
         Assert.All(result.Errors, e => Assert.StartsWith(Reason((PSObject)PSObject.AsPSObject(e.TargetObject)) + ",", e.FullyQualifiedErrorId));
         Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("SyncServiceAmbiguous,", StringComparison.Ordinal));
-        Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("AutotaskAdjustmentRefused,", StringComparison.Ordinal)
+        Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("SyncPeriodPosted,", StringComparison.Ordinal)
                                             && e.Exception.Message.Contains("approved and posted"));
     }
 

@@ -35,6 +35,9 @@ namespace PsaMapping.Engine.Sync
         /// <summary>Sophos has no billing data for the month at all (404): a warning, nothing changes anywhere.</summary>
         public const string UsageNotAvailable = "SophosUsageNotAvailable";
 
+        /// <summary>The billing period in force on the effective date is approved and posted: Autotask would refuse any change to it.</summary>
+        public const string PeriodPosted = "SyncPeriodPosted";
+
         /// <summary>Autotask refused the adjustment (for example: a posted period); its message is on the line.</summary>
         public const string AdjustmentRefused = "AutotaskAdjustmentRefused";
 

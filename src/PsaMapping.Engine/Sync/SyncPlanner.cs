@@ -99,7 +99,8 @@ namespace PsaMapping.Engine.Sync
             ILookup<Guid, SophosUsageItem> usage = facts.Usage.Where(u => u.SophosCustomerId.HasValue).ToLookup(u => u.SophosCustomerId!.Value);
             ILookup<long, AutotaskContractService> linesByContract = facts.Lines.ToLookup(l => l.ContractId);
             ILookup<long, AutotaskServiceUnits> unitsByLine = facts.Units.ToLookup(u => u.ContractServiceId);
-            decimal UnitsOn(AutotaskContractService line) => AutotaskBilling.UnitsInForce(unitsByLine[line.ContractServiceId], facts.EffectiveDate)?.Units ?? 0m;
+            AutotaskServiceUnits? RowOn(AutotaskContractService line) => AutotaskBilling.UnitsInForce(unitsByLine[line.ContractServiceId], facts.EffectiveDate);
+            decimal UnitsOn(AutotaskContractService line) => RowOn(line)?.Units ?? 0m;
 
             var toSync = new List<SyncSubject>();
             foreach (SyncSubject subject in facts.Subjects)
@@ -228,11 +229,19 @@ namespace PsaMapping.Engine.Sync
                     }
 
                     AutotaskContractService only = onContract[0];
-                    decimal current = UnitsOn(only);
+                    AutotaskServiceUnits? row = RowOn(only);
+                    decimal current = row?.Units ?? 0m;
                     SyncLine planned = bare.ForService(serviceId, serviceName, only.ContractServiceId, productCodes).WithUnits(current, target.Value);
-                    lines.Add(current == target.Value
-                        ? planned.WithStatus(SyncLineStatus.Unchanged)
-                        : planned.WithStatus(SyncLineStatus.WouldAdjust, $"From {Units(current)} to {Units(target.Value)} on {facts.EffectiveDate:yyyy-MM-dd}."));
+                    if (current == target.Value)
+                        lines.Add(planned.WithStatus(SyncLineStatus.Unchanged));
+                    else if (row != null && row.IsPosted)
+                        // Autotask refuses to change an approved and posted period: saying so costs no request, and a rerun posts nothing.
+                        lines.Add(planned.WithStatus(SyncLineStatus.Failed,
+                            $"The billing period of {service} on the contract '{contract.ContractName}' from {row.StartDate:yyyy-MM-dd} to {row.EndDate:yyyy-MM-dd} is already approved and posted, " +
+                            $"so Autotask would refuse the change from {Units(current)} to {Units(target.Value)}. Sync with a later -EffectiveDate (the first day of the next open period), or bill the difference by hand.",
+                            SyncErrors.PeriodPosted));
+                    else
+                        lines.Add(planned.WithStatus(SyncLineStatus.WouldAdjust, $"From {Units(current)} to {Units(target.Value)} on {facts.EffectiveDate:yyyy-MM-dd}."));
                 }
             }
 

@@ -26,9 +26,12 @@ public sealed class SyncPlannerTests
     private static long _unitRowId;
 
     private static ContractLine Line(long contractServiceId, long contract, long service, params (DateTime start, decimal units)[] periods) =>
+        PostedLine(contractServiceId, contract, service, null, periods);
+
+    private static ContractLine PostedLine(long contractServiceId, long contract, long service, DateTime? postedOn, params (DateTime start, decimal units)[] periods) =>
         new(new AutotaskContractService(contractServiceId, contract, service, 5m, 2m, null),
             periods.Select(p => new AutotaskServiceUnits(Interlocked.Increment(ref _unitRowId), contract, contractServiceId, service, p.start,
-                new DateTime(p.start.Year, p.start.Month, 1).AddMonths(1).AddDays(-1), p.units, 5m, null)).ToArray());
+                new DateTime(p.start.Year, p.start.Month, 1).AddMonths(1).AddDays(-1), p.units, 5m, postedOn)).ToArray());
 
     private static SophosUsageItem Use(int customer, string code, decimal quantity) =>
         new(2026, 11, Id(customer), $"Customer {customer}", code, null, null, null, quantity, quantity, null, null, null, null, null, null, null, null);
@@ -264,5 +267,18 @@ public sealed class SyncPlannerTests
         var second = SyncPlanner.Plan(Facts(new[] { Map(1, ContractA) }, usage, after));
 
         Assert.All(second.Lines, l => Assert.Equal(SyncLineStatus.Unchanged, l.Status));
+    }
+
+    [Fact]
+    public void A_change_to_an_approved_and_posted_period_is_refused_here_without_a_request_and_an_equal_one_is_unchanged()
+    {
+        var plan = SyncPlanner.Plan(Facts(new[] { Map(1, ContractA) }, new[] { Use(1, "CIXA", 5), Use(1, "SVRA", 2) },
+            new[] { PostedLine(5001, ContractA, EndpointService, Effective.AddDays(-2), (Effective, 3)), PostedLine(5002, ContractA, ServerService, Effective.AddDays(-2), (Effective, 2)) }));
+
+        SyncLine refused = Only(plan, EndpointService);
+        Assert.Equal(SyncLineStatus.Failed, refused.Status);
+        Assert.Equal(SyncErrors.PeriodPosted, refused.Reason);
+        Assert.Contains("-EffectiveDate", refused.Message);
+        Assert.Equal(SyncLineStatus.Unchanged, Only(plan, ServerService).Status);
     }
 }
