@@ -49,7 +49,7 @@ namespace PsaMapping.Commands
             if (SophosCustomer != null)
             {
                 var patterns = SophosCustomer.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
-                query.SophosCustomerName = name => patterns.Any(p => p.IsMatch(name));
+                query.SophosCustomerName = _ => name => patterns.Any(p => p.IsMatch(name));
             }
 
             StoredEntries<SyncLogEntry> entries = UseStore((store, token) => store.ReadSyncLogAsync(query, token));
