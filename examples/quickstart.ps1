@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
     PsaMapping quick start: connect to Sophos Central and Autotask, list the customers, find each one's
-    Autotask company and contracts, map one by hand and the rest through suggestions, and check the mappings.
+    Autotask company and contracts, map one by hand and the rest through suggestions, check the mappings, map
+    the Sophos products to Autotask services, preview a usage sync with -WhatIf, run it, and read the sync log.
 .DESCRIPTION
     `dotnet run --project src/PsaMapping.Sandbox -- demo` runs this script against the local sandbox.
     Run it yourself with your own credentials to do the same against Sophos Central and Autotask:
@@ -59,3 +60,19 @@ Get-PsaMapping -IncludeUnmapped
 
 'What Test-PsaMapping finds besides unmapped customers:'
 Test-PsaMapping | Where-Object Problem -ne 'Unmapped'
+
+'Sophos products billed last month, each with the Autotask service whose name matches best:'
+Get-PsaProductMapping -IncludeUnmapped
+
+'Bill each product as its suggested service (check them first with your own catalogue):'
+Get-PsaProductMapping -IncludeUnmapped | Where-Object SuggestedServiceId |
+    ForEach-Object { Set-PsaProductMapping -ProductCode $_.ProductCode -AutotaskServiceId $_.SuggestedServiceId -Confirm:$false }
+
+'What syncing last month would post, without posting anything (-WhatIf):'
+Sync-PsaUsage -WhatIf -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+
+'The sync itself (problems are on their lines; -ErrorAction shows them as errors too):'
+Sync-PsaUsage -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+
+'The sync log: each adjustment written before it was posted, and what became of it:'
+Get-PsaSyncHistory -Last 10

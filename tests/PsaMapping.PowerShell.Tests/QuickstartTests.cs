@@ -19,7 +19,10 @@ public sealed class QuickstartTests
         HostResult result = host.Invoke("param($script, $parameters) & $script @parameters", script, DemoCommand.QuickstartParameters(server)).ThrowOnFailure();
 
         var typeNames = result.Output.Select(o => o.BaseObject.GetType().Name).Distinct().ToList();
-        Assert.Equal(new[] { "String", "SophosCustomer", "AutotaskCompany", "AutotaskContract", "MappingRow", "MappingSuggestion", "MappingProblem" }, typeNames);
+        Assert.Equal(new[] { "String", "SophosCustomer", "AutotaskCompany", "AutotaskContract", "MappingRow", "MappingSuggestion", "MappingProblem",
+            "ProductMappingRow", "ProductMapping", "SyncLine", "SyncLogEntry" }, typeNames);
+        Assert.Contains(result.Output, o => o.BaseObject.GetType().Name == "SyncLine" && o.Properties["Status"].Value.ToString() == "WouldAdjust");
+        Assert.Contains(result.Output, o => o.BaseObject.GetType().Name == "SyncLine" && o.Properties["Status"].Value.ToString() == "Adjusted");
         Assert.Equal(25, result.Output.Count(o => o.BaseObject.GetType().Name == "SophosCustomer"));
         var page = result.Output.Where(o => o.BaseObject.GetType().Name == "MappingRow" && !(bool)o.Properties["IsMapped"].Value).ToList();
         Assert.NotEmpty(page);
@@ -33,5 +36,6 @@ public sealed class QuickstartTests
         Assert.Contains("Sophos Central Customer", table);
         Assert.Contains("Autotask Customer Name", table);
         Assert.Contains("Sync with PSA", table);
+        Assert.Contains("Sync Status", table);
     }
 }
