@@ -29,6 +29,8 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# The tests run as users run PowerShell, without strict mode, even when the caller (build.ps1) has it on.
+Set-StrictMode -Off
 
 # Windows PowerShell ships Pester 3.4, which may already be loaded.
 Get-Module -Name Pester | Remove-Module -Force
