@@ -106,3 +106,28 @@ namespace PsaMapping
         }
     }
 }
+
+namespace PsaMapping
+{
+    /// <summary>
+    /// A secret parameter typed SecureString that still accepts the plain strings scripts written for earlier
+    /// versions pass (-IntegrationCode 'ABC...'): they keep working, while new scripts can keep the secret out of
+    /// their text and history with Read-Host -AsSecureString or a secret vault. Spaces around a plain string are removed.
+    /// </summary>
+    public sealed class SecureStringTransformationAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            if (value is string text)
+            {
+                var secure = new System.Security.SecureString();
+                foreach (char c in text.Trim()) secure.AppendChar(c);
+                secure.MakeReadOnly();
+                return secure;
+            }
+
+            return inputData;
+        }
+    }
+}

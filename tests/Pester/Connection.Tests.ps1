@@ -104,6 +104,19 @@ Describe 'Connect-Autotask' {
         @(Find-AutotaskCompany 'Contoso' -First 1 -ErrorAction Stop).Count | Should -Be 1
     }
 
+    It 'takes the integration code as a SecureString, and still accepts the plain string older scripts pass' {
+        (Get-Command Connect-Autotask).Parameters['IntegrationCode'].ParameterType | Should -Be ([securestring])
+        (Get-Command Update-AutotaskCredential).Parameters['IntegrationCode'].ParameterType | Should -Be ([securestring])
+        $parameters = Get-AutotaskParameters
+        $secure = New-Object System.Security.SecureString
+        foreach ($c in $Sandbox.AutotaskIntegrationCode.ToCharArray()) { $secure.AppendChar($c) }
+
+        $parameters.IntegrationCode = $secure
+        @(Connect-Autotask @parameters -ErrorAction Stop).Count | Should -Be 1
+        $parameters.IntegrationCode = " $($Sandbox.AutotaskIntegrationCode) "
+        @(Connect-Autotask @parameters -ErrorAction Stop).Count | Should -Be 1
+    }
+
     It 'refuses a blank integration code before sending anything' {
         $parameters = Get-AutotaskParameters -IntegrationCode '  '
         # Nothing listens there: a request sent would end in a connection error, not this one.

@@ -18,10 +18,14 @@ namespace PsaMapping.Commands
         [ValidateNotNull]
         public PSCredential Credential { get; set; } = PSCredential.Empty;
 
-        /// <summary>The integration code (tracking identifier) of the API user's integration.</summary>
+        /// <summary>
+        /// The integration code (tracking identifier) of the API user's integration: a secret, so a SecureString
+        /// (a plain string is still accepted and converted at once).
+        /// </summary>
         [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public string IntegrationCode { get; set; } = "";
+        [SecureStringTransformation]
+        [ValidateNotNull]
+        public SecureString IntegrationCode { get; set; } = new SecureString();
 
         [Parameter]
         [ValidateNotNull]
@@ -52,14 +56,14 @@ namespace PsaMapping.Commands
     /// <summary>What Connect-Autotask and Update-AutotaskCredential share: building and checking a connection.</summary>
     internal static class AutotaskConnector
     {
-        public static AutotaskCredential CredentialFrom(PsaMappingCmdlet cmdlet, PSCredential credential, string integrationCode)
+        public static AutotaskCredential CredentialFrom(PsaMappingCmdlet cmdlet, PSCredential credential, SecureString integrationCode)
         {
             RequireComplete(cmdlet, credential);
-            if (string.IsNullOrWhiteSpace(integrationCode))
+            if (integrationCode == null || integrationCode.Length == 0)
                 throw cmdlet.Terminate(new PsaMappingException("AutotaskCredentialIncomplete", PsaErrorKind.InvalidArgument,
                     "The integration code is blank. Give the tracking identifier of the API user's integration with -IntegrationCode.")
                 { Target = credential.UserName });
-            return new AutotaskCredential(credential.UserName, credential.Password, Secure(integrationCode.Trim()));
+            return new AutotaskCredential(credential.UserName, credential.Password, integrationCode);
         }
 
         /// <summary>Refuses a credential without a user name or a secret, before anything is sent.</summary>
@@ -69,14 +73,6 @@ namespace PsaMapping.Commands
                 throw cmdlet.Terminate(new PsaMappingException("AutotaskCredentialIncomplete", PsaErrorKind.InvalidArgument,
                     "The credential needs the API user's user name as the user name and its secret as the password.")
                 { Target = credential.UserName });
-        }
-
-        public static SecureString Secure(string text)
-        {
-            var secure = new SecureString();
-            foreach (char c in text) secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
         }
     }
 }

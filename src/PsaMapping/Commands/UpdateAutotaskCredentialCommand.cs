@@ -22,8 +22,9 @@ namespace PsaMapping.Commands
 
         /// <summary>A new integration code; without it the current one is kept.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? IntegrationCode { get; set; }
+        [SecureStringTransformation]
+        [ValidateNotNull]
+        public System.Security.SecureString? IntegrationCode { get; set; }
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
