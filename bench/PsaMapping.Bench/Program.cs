@@ -304,24 +304,24 @@ internal static class Bench
         return (peak - baseline) / (1024.0 * 1024.0);
     }
 
-    private static SophosCentralClient SophosClient(SandboxServer server, bool timeline = false) =>
+    internal static SophosCentralClient SophosClient(SandboxServer server, bool timeline = false) =>
         new(new ClientCredential(server.Options.SophosClientId, Secure(server.Options.SophosClientSecret)), server.SophosAuthUri, server.SophosApiUri,
             timeline ? new Timeline(new HttpClientHandler()) : null);
 
-    private static AutotaskClient AutotaskClient(SandboxServer server, bool timeline = false) =>
+    internal static AutotaskClient AutotaskClient(SandboxServer server, bool timeline = false) =>
         new(new AutotaskCredential(server.Options.AutotaskUserName, Secure(server.Options.AutotaskSecret), Secure(server.Options.AutotaskIntegrationCode)),
             server.AutotaskZoneUri, handler: timeline ? new Timeline(new HttpClientHandler()) : null);
 
-    private static SecureString Secure(string text)
+    internal static SecureString Secure(string text)
     {
         var secure = new SecureString();
         foreach (char c in text) secure.AppendChar(c);
         return secure;
     }
 
-    private static int Pages(int rows, int size) => Math.Max(1, (rows + size - 1) / size);
+    internal static int Pages(int rows, int size) => Math.Max(1, (rows + size - 1) / size);
 
-    private static int Ceiling(int value, int by) => (Math.Max(0, value) + by - 1) / by;
+    internal static int Ceiling(int value, int by) => (Math.Max(0, value) + by - 1) / by;
 }
 
 /// <summary>With --details: when each request of the measured run started and ended, to see the critical path.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security;
 using PsaMapping.Engine;
 using PsaMapping.Engine.Autotask;
 using PsaMapping.Engine.Mapping;
@@ -178,21 +177,11 @@ internal static class SyncBench
             requests, (int)(posts * scale), wall.Elapsed.TotalSeconds * scale, sample, scale);
     }
 
-    private static SophosCentralClient SophosClient(SandboxServer server) =>
-        new(new ClientCredential(server.Options.SophosClientId, Secure(server.Options.SophosClientSecret)), server.SophosAuthUri, server.SophosApiUri);
+    private static SophosCentralClient SophosClient(SandboxServer server) => Bench.SophosClient(server);
 
-    private static AutotaskClient AutotaskClient(SandboxServer server) =>
-        new(new AutotaskCredential(server.Options.AutotaskUserName, Secure(server.Options.AutotaskSecret), Secure(server.Options.AutotaskIntegrationCode)),
-            server.AutotaskZoneUri);
+    private static AutotaskClient AutotaskClient(SandboxServer server) => Bench.AutotaskClient(server);
 
-    private static SecureString Secure(string text)
-    {
-        var secure = new SecureString();
-        foreach (char c in text) secure.AppendChar(c);
-        return secure;
-    }
+    private static int Pages(int rows, int size) => Bench.Pages(rows, size);
 
-    private static int Pages(int rows, int size) => Math.Max(1, (rows + size - 1) / size);
-
-    private static int Ceiling(int value, int by) => (Math.Max(0, value) + by - 1) / by;
+    private static int Ceiling(int value, int by) => Bench.Ceiling(value, by);
 }

@@ -29,6 +29,19 @@ namespace PsaMapping.Engine.Sync
         public bool AddMissingService { get; }
         public bool WhatIf { get; }
 
+        /// <summary>
+        /// The usage month a command was given: -Year and -Month together, or neither for the month before the one
+        /// <paramref name="now"/> is in (UTC).
+        /// </summary>
+        /// <exception cref="PsaMappingException">SyncMonthIncomplete when only one of them is given.</exception>
+        public static (int Year, int Month) UsageMonth(int? year, int? month, DateTimeOffset now)
+        {
+            if (year.HasValue != month.HasValue)
+                throw new PsaMappingException("SyncMonthIncomplete", PsaErrorKind.InvalidArgument,
+                    "Give -Year and -Month together, or neither for the previous calendar month.") { Target = year.HasValue ? (object)year.Value : month!.Value };
+            return year.HasValue ? (year.Value, month!.Value) : PreviousMonth(now);
+        }
+
         /// <summary>The month before the one <paramref name="now"/> is in (UTC): usage of the month in progress is not final.</summary>
         public static (int Year, int Month) PreviousMonth(DateTimeOffset now)
         {

@@ -51,10 +51,7 @@ namespace PsaMapping.Commands
 
         protected override void EndProcessing()
         {
-            if (Year.HasValue != Month.HasValue)
-                throw Terminate(new PsaMappingException("SyncMonthIncomplete", PsaErrorKind.InvalidArgument,
-                    "Give -Year and -Month together, or neither for the previous calendar month.") { Target = Year.HasValue ? (object)Year.Value : Month!.Value });
-            (int year, int month) = Year.HasValue ? (Year.Value, Month!.Value) : UsageSyncRequest.PreviousMonth(DateTimeOffset.UtcNow);
+            (int year, int month) = Guard(() => UsageSyncRequest.UsageMonth(Year, Month, DateTimeOffset.UtcNow));
 
             SophosCentralClient sophos = RequireSophos();
             var customers = Run((observer, token) => sophos.GetCustomersAsync(false, observer, token));

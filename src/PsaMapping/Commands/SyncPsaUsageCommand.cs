@@ -56,11 +56,7 @@ namespace PsaMapping.Commands
 
         protected override void EndProcessing()
         {
-            if (Year.HasValue != Month.HasValue)
-                throw Terminate(new PsaMappingException("SyncMonthIncomplete", PsaErrorKind.InvalidArgument,
-                    "Give -Year and -Month together, or neither to sync the previous calendar month.") { Target = Year.HasValue ? (object)Year.Value : Month!.Value });
-
-            (int year, int month) = Year.HasValue ? (Year.Value, Month!.Value) : UsageSyncRequest.PreviousMonth(DateTimeOffset.UtcNow);
+            (int year, int month) = Guard(() => UsageSyncRequest.UsageMonth(Year, Month, DateTimeOffset.UtcNow));
             DateTime effective = (EffectiveDate ?? UsageSyncRequest.DefaultEffectiveDate(year, month)).Date;
 
             IMappingStore store = Store;
