@@ -38,8 +38,25 @@ namespace PsaMapping
         {
             string file = assemblyName.Name + ".dll";
             string path = Path.Combine(_folder, file);
-            if (!File.Exists(path) || File.Exists(Path.Combine(_runtimeFolder, file))) return null;
+            if (!File.Exists(path)) return null;
+            string runtimeCopy = Path.Combine(_runtimeFolder, file);
+            // The runtime's copy wins, unless it is older than the version asked for: then only ours can satisfy
+            // the reference (on PowerShell 7.4, .NET 8 has System.Text.Json 8 and Azure.Core asks for 10).
+            if (File.Exists(runtimeCopy) && !RuntimeCopyIsOlder(runtimeCopy, assemblyName)) return null;
             return LoadFromAssemblyPath(path);
+        }
+
+        private static bool RuntimeCopyIsOlder(string runtimeCopy, AssemblyName requested)
+        {
+            if (requested.Version == null) return false;
+            try
+            {
+                return AssemblyName.GetAssemblyName(runtimeCopy).Version < requested.Version;
+            }
+            catch (System.Exception ex) when (ex is IOException || ex is System.BadImageFormatException)
+            {
+                return false; // unreadable: leave it to the runtime, as before
+            }
         }
     }
 }

@@ -44,7 +44,8 @@ Describe 'The PsaMapping module' {
     It 'keeps the engine and its libraries under dependencies/, and PowerShell itself out of it' {
         Join-Path $ModuleFolder 'PsaMapping.dll' | Should -Exist
         Join-Path $ModuleFolder 'Polly.Core.dll' | Should -Not -Exist
-        foreach ($library in 'PsaMapping.Engine', 'Polly.Core', 'Newtonsoft.Json') {
+        Join-Path $ModuleFolder 'Azure.Core.dll' | Should -Not -Exist
+        foreach ($library in 'PsaMapping.Engine', 'Polly.Core', 'Newtonsoft.Json', 'Azure.Core', 'Azure.Data.Tables') {
             Join-Path $ModuleFolder "dependencies/$library.dll" | Should -Exist
         }
         Join-Path $ModuleFolder 'dependencies/System.Management.Automation.dll' | Should -Not -Exist

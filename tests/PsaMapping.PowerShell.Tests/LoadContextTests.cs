@@ -41,4 +41,38 @@ public sealed class LoadContextTests
         Assembly moduleNewtonsoft = moduleContext.Assemblies.Single(a => a.GetName().Name == "Newtonsoft.Json");
         Assert.NotSame(hostNewtonsoft, moduleNewtonsoft);
     }
+
+    /// <summary>
+    /// The Az modules load their own Azure.Core into the session; the test process has an older one (1.44.1,
+    /// referenced by this project) loaded before the module is imported. The module's table store must still
+    /// work against Azurite, with the Azure.Core and Azure.Data.Tables of its dependencies folder.
+    /// </summary>
+    [Fact]
+    public async Task The_table_store_works_when_the_session_loaded_an_older_Azure_Core_first()
+    {
+        Assembly hostCore = typeof(Azure.Core.HttpPipelinePosition).Assembly;
+        Assert.Equal(new Version(1, 44, 1, 0), hostCore.GetName().Version);
+        _ = new Azure.ETag("in use, not just referenced").ToString();
+
+        await using var azurite = await PsaMapping.Sandbox.Azurite.AzuriteServer.StartAsync();
+        using var host = new ModuleHost();
+        // Through the engine directly: the store's cmdlets build on the same classes.
+        HostResult result = host.Invoke(
+            "$null = Get-PsaMapping; " +
+            "$engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'PsaMapping.Engine' }; " +
+            "$settings = $engine.GetType('PsaMapping.Engine.Store.Tables.TableStoreSettings')::FromConnectionString($args[0], 'Isolation'); " +
+            "$store = [Activator]::CreateInstance($engine.GetType('PsaMapping.Engine.Store.Tables.TableMappingStore'), @($settings, $null)); " +
+            "$store.Initialize([Threading.CancellationToken]::None); " +
+            "$store.Load([Threading.CancellationToken]::None).Count",
+            new System.Net.NetworkCredential("", azurite.ConnectionString).SecurePassword).ThrowOnFailure();
+        Assert.Equal(0, (int)result.Output.Single().BaseObject);
+
+        var engine = AppDomain.CurrentDomain.GetAssemblies().Single(a => a.GetName().Name == "PsaMapping.Engine");
+        var moduleContext = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(engine)!;
+        Assembly moduleCore = moduleContext.Assemblies.Single(a => a.GetName().Name == "Azure.Core");
+        Assert.NotSame(hostCore, moduleCore);
+        Assert.True(moduleCore.GetName().Version > hostCore.GetName().Version, $"module Azure.Core {moduleCore.GetName().Version}, host {hostCore.GetName().Version}");
+        Assert.StartsWith(Path.Combine(ModuleFolder, "dependencies"), moduleCore.Location);
+        Assert.StartsWith(Path.Combine(ModuleFolder, "dependencies"), moduleContext.Assemblies.Single(a => a.GetName().Name == "Azure.Data.Tables").Location);
+    }
 }

@@ -1,14 +1,16 @@
 using PsaMapping.Engine;
 using PsaMapping.Engine.Mapping;
 
-// A separate process working on a store folder, so that tests can kill it at any moment or run several at once:
-//   crash FOLDER                       saves forever, mapping n in revision n
-//   concurrent FOLDER WORKER COUNT     saves COUNT mappings of its own, one save each
-//   lock FOLDER HOLDER SECONDS         takes the sync lock, prints "acquired" (or the error id), then holds it
+// A separate process working on a store, so that tests can kill it at any moment or run several at once. STORE is a
+// folder, or table:NAME for a table of the Azure Table store whose connection string is in the environment variable
+// PSAMAPPING_TEST_TABLE_CONNECTION (Azurite in the tests; never on the command line):
+//   crash STORE                        saves forever, mapping n in revision n
+//   concurrent STORE WORKER COUNT     saves COUNT mappings of its own, one save each
+//   lock STORE HOLDER SECONDS         takes the sync lock, prints "acquired" (or the error id), then holds it
 //                                      until its standard input closes (or it is killed), and releases it
 // Every mapping's content follows from its number, so a test can tell a completely saved version from a torn one.
 if (args.Length < 2) return Usage();
-var store = new FolderMappingStore(args[1]);
+IMappingStore store = args[1].StartsWith("table:", StringComparison.Ordinal) ? Worker.Table(args[1].Substring(6)) : new FolderMappingStore(args[1]);
 switch (args[0])
 {
     case "crash":
@@ -46,12 +48,19 @@ switch (args[0])
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PsaMapping.StoreWorker crash FOLDER | concurrent FOLDER WORKER COUNT | lock FOLDER HOLDER SECONDS");
+    Console.Error.WriteLine("usage: PsaMapping.StoreWorker crash STORE  | concurrent STORE WORKER COUNT | lock FOLDER HOLDER SECONDS");
     return 2;
 }
 
 public static class Worker
 {
+    public static IMappingStore Table(string name)
+    {
+        var secret = new System.Security.SecureString();
+        foreach (char c in Environment.GetEnvironmentVariable("PSAMAPPING_TEST_TABLE_CONNECTION") ?? string.Empty) secret.AppendChar(c);
+        return new PsaMapping.Engine.Store.Tables.TableMappingStore(PsaMapping.Engine.Store.Tables.TableStoreSettings.FromConnectionString(secret, name));
+    }
+
     /// <summary>The mapping numbered <paramref name="n"/> of <paramref name="worker"/>: everything in it follows from the two.</summary>
     public static CustomerMapping Mapping(int worker, int n) =>
         new(new Guid(worker, (short)(n >> 16), (short)(n & 0xFFFF), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }),
