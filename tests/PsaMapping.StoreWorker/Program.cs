@@ -5,8 +5,8 @@ using PsaMapping.Engine.Mapping;
 // folder, or table:NAME for a table of the Azure Table store whose connection string is in the environment variable
 // PSAMAPPING_TEST_TABLE_CONNECTION (Azurite in the tests; never on the command line):
 //   crash STORE                        saves forever, mapping n in revision n
-//   concurrent STORE WORKER COUNT     saves COUNT mappings of its own, one save each
-//   lock STORE HOLDER SECONDS         takes the sync lock, prints "acquired" (or the error id), then holds it
+//   concurrent STORE WORKER COUNT      saves COUNT mappings of its own, one save each
+//   lock STORE HOLDER SECONDS          takes the sync lock, prints "acquired" (or the error id), then holds it
 //                                      until its standard input closes (or it is killed), and releases it
 // Every mapping's content follows from its number, so a test can tell a completely saved version from a torn one.
 if (args.Length < 2) return Usage();

@@ -3,20 +3,26 @@ using PsaMapping.Engine.Mapping;
 
 namespace PsaMapping.Engine.Tests;
 
-/// <summary>The store's product mappings, sync status, sync log and sync lock, on the folder store.</summary>
-public sealed class StoreSyncTests : IDisposable
+/// <summary>
+/// The store's product mappings, sync status, sync log and sync lock, on the folder store; the same facts run on
+/// the Azure Table store (<see cref="Store.TableStoreSyncTests"/>), except those about the folder's own files.
+/// </summary>
+public class StoreSyncTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 6, 0, 0, TimeSpan.Zero);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "psamapping-sync-" + Guid.NewGuid().ToString("N"));
-    private readonly FakeTimeProvider _time = new(Start);
+    protected readonly FakeTimeProvider _time = new(Start);
 
     public void Dispose()
     {
         if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
     }
 
-    private FolderMappingStore Store() => new(_folder, _time);
+    /// <summary>A store object on the test's store: a new one each call, as another process would have.</summary>
+    protected virtual IMappingStore Store() => new FolderMappingStore(_folder, _time);
+
+    private FolderMappingStore Folder() => new(_folder, _time);
 
     private static Guid Id(int n) => new($"00000000-0000-0000-0000-{n:D12}");
 
@@ -93,11 +99,18 @@ public sealed class StoreSyncTests : IDisposable
         Assert.Single(store.ReadSyncLog(new SyncLogQuery { Year = 2026, Month = 10 }));
         Assert.Equal(b, Assert.Single(store.ReadSyncLog(new SyncLogQuery { Last = 1 })).AdjustmentId);
         Assert.Equal(2, store.ReadSyncLog(new SyncLogQuery { SophosCustomerName = _ => n => n.EndsWith("1") }).Count);
+    }
 
+    [Fact]
+    public void A_sync_log_line_torn_by_a_kill_is_skipped_and_the_next_entry_is_kept()
+    {
+        var store = Folder();
+        Guid b = Guid.NewGuid();
+        store.AppendSyncLogAsync(Log(SyncLogEvent.Intent, 2, 10, b)).GetAwaiter().GetResult();
         File.AppendAllText(store.SyncLogPath, "{\"when\":\"2026-"); // killed mid-append
         store.AppendSyncLogAsync(Log(SyncLogEvent.Refused, 2, 10, b)).GetAwaiter().GetResult();
         var after = store.ReadSyncLog();
-        Assert.Equal(4, after.Count);
+        Assert.Equal(2, after.Count);
         Assert.Equal(1, after.Skipped);
     }
 
@@ -134,7 +147,7 @@ public sealed class StoreSyncTests : IDisposable
     [Fact]
     public void A_save_interrupted_before_its_audit_lines_is_completed_by_the_next_save_and_read_as_complete_before()
     {
-        var store = Store();
+        var store = Folder();
         store.Save(new[] { MappingEdit.Upsert(Map(1)) }, "a");
         store.Save(new[] { MappingEdit.Upsert(Map(2)), MappingEdit.Upsert(Map(3)) }, "a");
         // As if the process died after replacing mappings.json, with only the first of its two lines appended and torn.

@@ -8,6 +8,8 @@ using PsaMapping.Engine.Store.Tables;
 
 namespace PsaMapping.Engine.Tests.Store;
 
+using PsaMapping.Engine.Tests;
+
 /// <summary>The Azure Table store against Azurite: the folder store's behaviour, by the table's own means.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class TableMappingStoreTests(AzuriteFixture azurite)
@@ -38,11 +40,11 @@ public sealed class TableMappingStoreTests(AzuriteFixture azurite)
         Assert.True(Mapping(2, sync: true).SameAs(only));
         Assert.Equal("bob", only.UpdatedBy);
 
-        AuditHistory history = store.ReadHistory();
+        StoredEntries<AuditEntry> history = store.ReadHistory();
         Assert.Equal(new[] { MappingChangeKind.Added, MappingChangeKind.Added, MappingChangeKind.Changed, MappingChangeKind.Removed },
             history.Select(e => e.Kind).OrderBy(k => k).ToArray());
         Assert.Equal(2, store.ReadHistory(Mapping(2).SophosCustomerId).Count);
-        Assert.Equal(0, history.SkippedLines);
+        Assert.Equal(0, history.Skipped);
 
         // Nothing to change writes nothing.
         long before = store.Requests.Total;
@@ -121,36 +123,37 @@ public sealed class TableMappingStoreTests(AzuriteFixture azurite)
         second.Load();
 
         long before = first.Requests.Total;
-        using (TableSyncLease lease = first.AcquireSyncLock("alice", TimeSpan.FromMinutes(10)))
-        {
-            Assert.Equal(1, first.Requests.Total - before);
-            var held = Assert.Throws<PsaMappingException>(() => second.AcquireSyncLock("bob", TimeSpan.FromMinutes(10)));
-            Assert.Equal("SyncLockHeld", held.ErrorId);
-            Assert.Contains("alice", held.Message);
-            Assert.Contains("2026-12-01 08:10:00Z", held.Message);
-        }
+        SyncLease lease = first.AcquireSyncLockAsync("alice", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
+        Assert.Equal(1, first.Requests.Total - before);
+        var held = Assert.Throws<PsaMappingException>(() => second.AcquireSyncLockAsync("bob", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult());
+        Assert.Equal("SyncLocked", held.ErrorId);
+        Assert.Contains("alice", held.Message);
+        Assert.Contains("2026-12-01 08:10:00Z", held.Message);
+        first.ReleaseSyncLockAsync(lease).GetAwaiter().GetResult();
         Assert.Equal(2, first.Requests.Total - before);
 
         // Released: the other host takes it at once.
-        using (second.AcquireSyncLock("bob", TimeSpan.FromMinutes(10))) { }
+        Assert.Equal("bob", second.AcquireSyncLockAsync("bob", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult().Holder);
     }
 
     [Fact]
-    public void A_crashed_holders_lease_expires_and_is_taken_over_and_the_late_holder_cannot_release_it()
+    public void A_crashed_holders_lease_expires_and_is_taken_over_and_the_late_holder_cannot_renew_or_release_it()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
         TableMappingStore first = azurite.NewStore(out string table, new TableStoreOptions { Time = clock });
         var second = new TableMappingStore(azurite.Settings(table), new TableStoreOptions { Time = clock });
 
-        TableSyncLease crashed = first.AcquireSyncLock("alice", TimeSpan.FromMinutes(10)); // never released: the host died
+        SyncLease crashed = first.AcquireSyncLockAsync("alice", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult(); // never released: the host died
         clock.Advance(TimeSpan.FromMinutes(11));
-        using TableSyncLease taken = second.AcquireSyncLock("bob", TimeSpan.FromMinutes(10));
+        SyncLease taken = second.AcquireSyncLockAsync("bob", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
         Assert.Equal("bob", taken.Holder);
 
-        Assert.Equal("SyncLockLost", Assert.Throws<PsaMappingException>(() => crashed.Renew(TimeSpan.FromMinutes(10))).ErrorId);
-        crashed.Dispose(); // deleting on its old ETag must leave bob's lease alone
+        Assert.Equal("SyncLockLost", Assert.Throws<PsaMappingException>(() => first.RenewSyncLockAsync(crashed, TimeSpan.FromMinutes(10)).GetAwaiter().GetResult()).ErrorId);
+        first.ReleaseSyncLockAsync(crashed).GetAwaiter().GetResult(); // deleting on its old ETag must leave bob's lease alone
         var third = new TableMappingStore(azurite.Settings(table), new TableStoreOptions { Time = clock });
-        Assert.Equal("SyncLockHeld", Assert.Throws<PsaMappingException>(() => third.AcquireSyncLock("carol", TimeSpan.FromMinutes(1))).ErrorId);
+        Assert.Equal("SyncLocked", Assert.Throws<PsaMappingException>(() => third.AcquireSyncLockAsync("carol", TimeSpan.FromMinutes(1)).GetAwaiter().GetResult()).ErrorId);
+        SyncLease renewed = second.RenewSyncLockAsync(taken, TimeSpan.FromMinutes(30)).GetAwaiter().GetResult();
+        Assert.Equal(clock.GetUtcNow().AddMinutes(30), renewed.ExpiresAt);
     }
 
     [Fact]
@@ -163,8 +166,9 @@ public sealed class TableMappingStoreTests(AzuriteFixture azurite)
 
         var fresh = new TableMappingStore(azurite.Settings(table));
         var error = Assert.Throws<PsaMappingException>(() => fresh.Save(new[] { MappingEdit.Remove(Mapping(1).SophosCustomerId) }, "me"));
+        Assert.Equal(PsaErrorKind.InvalidArgument, error.Kind);
         Assert.Equal("MappingStoreNewer", error.ErrorId);
-        Assert.Single(client.Query<TableEntity>("PartitionKey eq 'Mapping' and RowKey lt '~'"));
+        Assert.Single(client.Query<TableEntity>("PartitionKey eq 'Mapping' and RowKey ge '0'"));
     }
 
     [Fact]

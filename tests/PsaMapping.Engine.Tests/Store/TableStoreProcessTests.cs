@@ -4,6 +4,8 @@ using PsaMapping.Engine.Store.Tables;
 
 namespace PsaMapping.Engine.Tests.Store;
 
+using PsaMapping.Engine.Tests;
+
 /// <summary>
 /// The table store under real processes (tests/PsaMapping.StoreWorker against Azurite): one killed at random
 /// moments while it saves, four saving at once, and two hosts racing for the sync lock.
@@ -29,7 +31,7 @@ public sealed class TableStoreProcessTests(AzuriteFixture azurite, Xunit.Abstrac
         int saved = 0, killedMidRun = 0;
         for (int kill = 0; kill < 30; kill++)
         {
-            using Process worker = StartWorker(false, "table-crash", table);
+            using Process worker = StartWorker(false, "crash", "table:" + table);
             int before = saved;
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (DateTime.UtcNow < deadline && !worker.HasExited && store.Load().Count == before) await Task.Delay(5);
@@ -48,19 +50,19 @@ public sealed class TableStoreProcessTests(AzuriteFixture azurite, Xunit.Abstrac
             saved = snapshot.Count;
         }
 
-        AuditHistory history = store.ReadHistory();
+        StoredEntries<AuditEntry> history = store.ReadHistory();
         output.WriteLine($"{killedMidRun} kills while saving; {saved} mappings saved; {history.Count} history entries");
         Assert.Equal(30, killedMidRun);
         Assert.True(saved >= 30, $"only {saved} saves in 30 runs");
         Assert.Equal(saved, history.Count); // every saved mapping has its entry: 0 lost
-        Assert.Equal(0, history.SkippedLines);
+        Assert.Equal(0, history.Skipped);
     }
 
     [Fact]
     public async Task Four_processes_saving_100_mappings_each_at_once_save_all_400_with_400_history_entries()
     {
         azurite.NewStore(out string table);
-        var workers = Enumerable.Range(1, 4).Select(w => StartWorker(false, "table-concurrent", table, w.ToString(), "100")).ToList();
+        var workers = Enumerable.Range(1, 4).Select(w => StartWorker(false, "concurrent", "table:" + table, w.ToString(), "100")).ToList();
         foreach (Process worker in workers)
         {
             await worker.WaitForExitAsync();
@@ -74,7 +76,7 @@ public sealed class TableStoreProcessTests(AzuriteFixture azurite, Xunit.Abstrac
         foreach (int w in Enumerable.Range(1, 4))
             for (int n = 1; n <= 100; n++)
                 Assert.True(Worker.Mapping(w, n).SameAs(snapshot.Find(Worker.Mapping(w, n).SophosCustomerId)));
-        AuditHistory history = store.ReadHistory();
+        StoredEntries<AuditEntry> history = store.ReadHistory();
         Assert.Equal(400, history.Count);
         Assert.Equal(400, history.Select(e => e.SophosCustomerId).Distinct().Count());
     }
@@ -83,16 +85,16 @@ public sealed class TableStoreProcessTests(AzuriteFixture azurite, Xunit.Abstrac
     public async Task Two_hosts_taking_the_sync_lock_at_once_one_holds_it_and_the_other_is_told_who()
     {
         azurite.NewStore(out string table);
-        using Process alice = StartWorker(true, "table-lock", table, "alice");
-        using Process bob = StartWorker(true, "table-lock", table, "bob");
-        // Each prints one line: "taken" (and holds the lock until told to release it) or the error.
+        using Process alice = StartWorker(true, "lock", "table:" + table, "alice", "300");
+        using Process bob = StartWorker(true, "lock", "table:" + table, "bob", "300");
+        // Each prints one line: "acquired" (and holds the lock until its input closes) or the error.
         string[] answers = await Task.WhenAll(alice.StandardOutput.ReadLineAsync(), bob.StandardOutput.ReadLineAsync())
             .WaitAsync(TimeSpan.FromMinutes(2)) is var read ? read.Select(l => l ?? "").ToArray() : Array.Empty<string>();
         foreach (Process host in new[] { alice, bob })
         {
             try
             {
-                await host.StandardInput.WriteLineAsync("release");
+                host.StandardInput.Close();
             }
             catch (IOException)
             {
@@ -103,7 +105,7 @@ public sealed class TableStoreProcessTests(AzuriteFixture azurite, Xunit.Abstrac
         string all = string.Join("\n", answers);
         output.WriteLine(all);
 
-        Assert.Equal(1, all.Split('\n').Count(l => l == "taken"));
-        Assert.Single(all.Split('\n'), l => l.StartsWith("SyncLockHeld: ", StringComparison.Ordinal) && (l.Contains("alice") || l.Contains("bob")) && l.Contains(" until "));
+        Assert.Single(answers, l => l == "acquired");
+        Assert.Single(answers, l => l.StartsWith("SyncLocked ", StringComparison.Ordinal) && (l.Contains("alice") || l.Contains("bob")) && l.Contains(" until "));
     }
 }

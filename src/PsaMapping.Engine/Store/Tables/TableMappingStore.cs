@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using Azure;
 using Azure.Data.Tables;
 using PsaMapping.Engine.Http;
@@ -11,42 +12,53 @@ using PsaMapping.Engine.Mapping;
 namespace PsaMapping.Engine.Store.Tables
 {
     /// <summary>
-    /// The customer mappings and their audit history in an Azure Table Storage table, shared by a team, with
-    /// the folder store's guarantees kept by the table's own means.
+    /// Everything PsaMapping keeps, in one Azure Table Storage table shared by a team, with the folder store's
+    /// guarantees kept by the table's own means (see <see cref="IMappingStore"/>).
     /// <para>
-    /// Layout (one table, one partition per kind, like CIPP's CippMapping): partition <c>Meta</c> holds the
-    /// schema version; partition <c>Mapping</c> holds one entity per mapped customer (row key: the customer id)
-    /// and, under row keys starting with <c>~h</c>, one history entity per saved batch holding that batch's audit
-    /// entries. A mapping and its history entry live in one partition so that one entity-group transaction
-    /// writes both: a save is never half applied per batch and never loses its history, even killed mid-way.
+    /// Layout: one table, a partition per kind, like CIPP's CippMapping.
+    /// <list type="bullet">
+    /// <item><c>Meta</c>/<c>Schema</c>: the table's schema version; a newer one is refused, never written to.</item>
+    /// <item><c>Mapping</c>: one row per mapped customer (row key: the customer id), one per product mapping
+    /// (<c>~p</c> and the product code), and the history: one row per saved batch holding that batch's audit
+    /// entries (<c>!h</c> for customers, <c>!p</c> for products, then the time). A batch of rows and its
+    /// history row share the partition, so one entity-group transaction writes both: a save is never half
+    /// applied per batch and never loses an entry, even killed mid-way. The mappings are one key range
+    /// (from <c>0</c>), so reading them all costs one request per 1,000 rows.</item>
+    /// <item><c>SyncLog</c>: one row per sync-log entry, keyed by time.</item>
+    /// <item><c>Lock</c>/<c>Sync</c>: the sync lock's lease (<see cref="TableSyncLease"/>).</item>
+    /// </list>
     /// </para>
     /// <para>
-    /// No lost update: every change is conditional on the ETag read (a new customer on its absence), so a
-    /// save that meets a change it did not see re-reads the table and decides again on top of it.
+    /// No lost update: every write is conditional on the ETag read (a new row on its absence); a save that
+    /// meets a change made meanwhile reads again and decides again on top of it.
     /// </para>
     /// </summary>
-    public sealed class TableMappingStore
+    public sealed class TableMappingStore : IMappingStore
     {
+        /// <summary>The table's layout version (the rows above); a table with a higher one is refused.</summary>
         public const int SchemaVersion = 1;
 
         internal const string MetaPartition = "Meta";
         internal const string SchemaRow = "Schema";
         internal const string MappingPartition = "Mapping";
+        internal const string SyncLogPartition = "SyncLog";
+        internal const string CustomerHistoryPrefix = "!h";
+        internal const string ProductHistoryPrefix = "!p";
+        internal const string ProductPrefix = "~p";
 
-        // '~' sorts after every character of a customer id, so mappings and history are two key ranges.
-        internal const string HistoryPrefix = "~h";
-
-        /// <summary>Azure's limit of operations in one entity-group transaction; one of them is the history entity.</summary>
+        /// <summary>Azure's limit of operations in one entity-group transaction; one of them is the history row.</summary>
         internal const int TransactionLimit = 100;
 
-        // A history entity holds its entries as JSON lines in string properties of at most 32K characters each.
+        // A history row holds its entries as JSON lines in string properties of at most 32K characters each.
         private const int HistoryChunkChars = 30000;
 
-        // Rounds of "re-read, decide again, write" before a save gives up under constant contention.
+        // Rounds of "read again, decide again, write" before a save gives up under constant contention.
         private const int MaxRounds = 25;
 
+        private static readonly Random SharedRandom = new Random();
+
         private readonly TableStoreClient _client;
-        private bool _schemaChecked;
+        private int _schemaChecked;
 
         public TableMappingStore(TableStoreSettings settings, TableStoreOptions? options = null)
         {
@@ -55,11 +67,14 @@ namespace PsaMapping.Engine.Store.Tables
 
         public TableStoreSettings Settings => _client.Settings;
 
+        /// <summary>The table and its endpoint; never the secret.</summary>
+        public string Location => Settings.ToString();
+
         /// <summary>Every request this store sent, retries included.</summary>
         public RequestCounter Requests => _client.Requests;
 
         /// <summary>
-        /// Creates the table when it is missing and records the schema version in a new one. Refuses a table
+        /// Creates the table when it is missing and records the schema version in a new one; refuses a table
         /// written by a newer schema. Connect-PsaMappingStore runs it once; the other commands only read the version.
         /// </summary>
         /// <exception cref="PsaMappingException">MappingStoreTableMissing (no right to create it), MappingStoreNewer, MappingStoreAccessDenied, MappingStoreUnavailable.</exception>
@@ -74,7 +89,7 @@ namespace PsaMapping.Engine.Store.Tables
                 {
                     _client.Run(token => _client.Table.CreateIfNotExists(token), cancellationToken);
                 }
-                // Azure answers 403 to a SAS that may not create tables; Azurite answers 400 to a table's own SAS.
+                // Azure answers 403 to a SAS that may not create tables; Azurite answers 400 to some.
                 catch (PsaMappingException denied) when (denied.ErrorId == "MappingStoreAccessDenied" || denied.ErrorId == "MappingStoreRequestFailed")
                 {
                     throw _client.TableMissing();
@@ -82,7 +97,379 @@ namespace PsaMapping.Engine.Store.Tables
                 outcome = AddSchema(schema, cancellationToken);
             }
             if (outcome == "Exists") CheckSchema(ReadSchemaEntity(cancellationToken));
-            _schemaChecked = true;
+            Interlocked.Exchange(ref _schemaChecked, 1);
+        }
+
+        // ---- IMappingStore ----
+
+        public Task<MappingSnapshot> LoadAsync(CancellationToken cancellationToken = default) =>
+            Task.Run(() => Read(cancellationToken).Snapshot, cancellationToken);
+
+        public Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default)
+        {
+            if (decide == null) throw new ArgumentNullException(nameof(decide));
+            CheckWho(who);
+            return Task.Run(() => SaveRounds(
+                current =>
+                {
+                    var edited = SnapshotEdits.Apply(current.Snapshot, decide(current.Snapshot), _client.Time.GetUtcNow(), who);
+                    var writes = edited.Result.Changes.Where(c => c.Kind != MappingChangeKind.Unchanged)
+                        .Select(c => Write(CustomerRowKey(c.SophosCustomerId), c.After == null ? null : CustomerEntity(c.After, edited.Next.Revision), current))
+                        .ToList();
+                    return (edited.Result.Changes.Select(c => (Key: (object)c.SophosCustomerId, Change: c)).ToList(), writes, edited.Entries.Cast<object>().ToList(), edited.Next);
+                },
+                CustomerHistoryPrefix, who,
+                (changes, snapshot, written) => new MappingSaveResult(changes, snapshot, written),
+                (first, later) => MergeChange(first, later, (k, b, a) => new MappingChange(k, b, a), c => c.Before, c => c.After),
+                c => c.Kind, cancellationToken), cancellationToken);
+        }
+
+        public Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, CancellationToken cancellationToken = default)
+        {
+            if (decide == null) throw new ArgumentNullException(nameof(decide));
+            CheckWho(who);
+            return Task.Run(() => SaveRounds(
+                current =>
+                {
+                    var edited = SnapshotEdits.Apply(current.Snapshot, decide(current.Snapshot), _client.Time.GetUtcNow(), who);
+                    var writes = edited.Result.Changes.Where(c => c.Kind != MappingChangeKind.Unchanged)
+                        .Select(c => Write(ProductRowKey(c.ProductCode), c.After == null ? null : ProductEntity(c.After, edited.Next.Revision), current))
+                        .ToList();
+                    return (edited.Result.Changes.Select(c => (Key: (object)ProductRowKey(c.ProductCode), Change: c)).ToList(), writes, edited.Entries.Cast<object>().ToList(), edited.Next);
+                },
+                ProductHistoryPrefix, who,
+                (changes, snapshot, written) => new ProductSaveResult(changes, snapshot, written),
+                (first, later) => MergeChange(first, later, (k, b, a) => new ProductChange(k, b, a), c => c.Before, c => c.After),
+                c => c.Kind, cancellationToken), cancellationToken);
+        }
+
+        public Task<int> RecordSyncStatusAsync(IEnumerable<SyncStatusUpdate> updates, CancellationToken cancellationToken = default)
+        {
+            List<SyncStatusUpdate> pending = (updates ?? throw new ArgumentNullException(nameof(updates))).ToList();
+            return Task.Run(() =>
+            {
+                var recorded = new HashSet<Guid>();
+                for (int round = 1; ; round++)
+                {
+                    TableContent current = Read(cancellationToken);
+                    // The last update of a customer wins; customers no longer mapped are skipped.
+                    var byCustomer = new Dictionary<Guid, SyncStatusUpdate>();
+                    foreach (SyncStatusUpdate update in pending)
+                        if (current.Snapshot.Find(update.SophosCustomerId) != null) byCustomer[update.SophosCustomerId] = update;
+
+                    bool conflict = false;
+                    foreach (List<SyncStatusUpdate> batch in Chunks(byCustomer.Values.ToList(), TransactionLimit))
+                    {
+                        var actions = batch.Select(u =>
+                        {
+                            var entity = new TableEntity(MappingPartition, CustomerRowKey(u.SophosCustomerId));
+                            SetSyncStatus(entity, u.Status);
+                            // Merge on the ETag read: a row removed or changed meanwhile fails the batch, which is read again.
+                            return new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, current.ETags[CustomerRowKey(u.SophosCustomerId)]);
+                        }).ToList();
+                        if (!TrySubmit(actions, cancellationToken))
+                        {
+                            conflict = true;
+                            break;
+                        }
+                        recorded.UnionWith(batch.Select(u => u.SophosCustomerId));
+                        foreach (SyncStatusUpdate update in batch) pending.RemoveAll(p => p.SophosCustomerId == update.SophosCustomerId);
+                    }
+                    if (!conflict) return recorded.Count;
+                    if (round == MaxRounds) throw Busy();
+                    StepAside(round);
+                }
+            }, cancellationToken);
+        }
+
+        public Task<StoredEntries<AuditEntry>> ReadHistoryAsync(HistoryQuery query, CancellationToken cancellationToken = default) =>
+            Task.Run(() =>
+            {
+                List<object> entries = ReadHistoryRows(CustomerHistoryPrefix, out int skipped, cancellationToken);
+                return new StoredEntries<AuditEntry>((query ?? HistoryQuery.All).Apply(entries.OfType<AuditEntry>()), skipped);
+            }, cancellationToken);
+
+        public Task<StoredEntries<ProductAuditEntry>> ReadProductHistoryAsync(HistoryQuery query, CancellationToken cancellationToken = default) =>
+            Task.Run(() =>
+            {
+                List<object> entries = ReadHistoryRows(ProductHistoryPrefix, out int skipped, cancellationToken);
+                return new StoredEntries<ProductAuditEntry>((query ?? HistoryQuery.All).Apply(entries.OfType<ProductAuditEntry>()), skipped);
+            }, cancellationToken);
+
+        public Task AppendSyncLogAsync(SyncLogEntry entry, CancellationToken cancellationToken = default)
+        {
+            if (entry == null) throw new ArgumentNullException(nameof(entry));
+            return Task.Run(() =>
+            {
+                EnsureSchema(cancellationToken);
+                var row = new TableEntity(SyncLogPartition, OrderedKey(string.Empty, entry.When))
+                {
+                    ["Entry"] = MappingJson.WriteSyncLogLine(entry),
+                    ["Event"] = entry.Event.ToString(),
+                    ["SophosCustomerId"] = entry.SophosCustomerId,
+                    ["Year"] = entry.Year,
+                    ["Month"] = entry.Month,
+                };
+                // Returns once the service has stored it: an add is durable when it is acknowledged.
+                _client.Run(token => _client.Table.AddEntity(row, token), cancellationToken);
+            }, cancellationToken);
+        }
+
+        public Task<StoredEntries<SyncLogEntry>> ReadSyncLogAsync(SyncLogQuery query, CancellationToken cancellationToken = default) =>
+            Task.Run(() =>
+            {
+                EnsureSchema(cancellationToken);
+                string filter = $"PartitionKey eq '{SyncLogPartition}'";
+                List<TableEntity> rows = _client.Run(token => _client.Table.Query<TableEntity>(filter, maxPerPage: 1000, cancellationToken: token).ToList(), cancellationToken);
+                var entries = new List<SyncLogEntry>(rows.Count);
+                int skipped = 0;
+                foreach (TableEntity row in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
+                {
+                    try
+                    {
+                        entries.Add(MappingJson.ReadSyncLogLine(row.GetString("Entry") ?? throw new MappingFormatException("no Entry")));
+                    }
+                    catch (MappingFormatException)
+                    {
+                        skipped++;
+                    }
+                }
+                return new StoredEntries<SyncLogEntry>((query ?? SyncLogQuery.All).Apply(entries), skipped);
+            }, cancellationToken);
+
+        public Task<SyncLease> AcquireSyncLockAsync(string holder, TimeSpan duration, CancellationToken cancellationToken = default)
+        {
+            if (string.IsNullOrWhiteSpace(holder)) throw new ArgumentException("Say who takes the lock.", nameof(holder));
+            return Task.Run(() =>
+            {
+                EnsureSchema(cancellationToken);
+                return TableSyncLease.Acquire(_client, holder, duration, cancellationToken);
+            }, cancellationToken);
+        }
+
+        public Task<SyncLease> RenewSyncLockAsync(SyncLease lease, TimeSpan duration, CancellationToken cancellationToken = default) =>
+            Task.Run(() => TableSyncLease.Renew(_client, lease ?? throw new ArgumentNullException(nameof(lease)), duration, cancellationToken), cancellationToken);
+
+        public Task ReleaseSyncLockAsync(SyncLease lease, CancellationToken cancellationToken = default) =>
+            Task.Run(() => TableSyncLease.Release(_client, lease ?? throw new ArgumentNullException(nameof(lease)), cancellationToken), cancellationToken);
+
+        // ---- saving ----
+
+        /// <summary>One row to write: null entity for a delete; the ETag read, or none for a new row.</summary>
+        private sealed class RowWrite
+        {
+            public RowWrite(string rowKey, TableEntity? entity, ETag? etag)
+            {
+                RowKey = rowKey;
+                Entity = entity;
+                ETag = etag;
+            }
+
+            public string RowKey { get; }
+            public TableEntity? Entity { get; }
+            public ETag? ETag { get; }
+
+            public TableTransactionAction Action() =>
+                Entity == null ? new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(MappingPartition, RowKey), ETag!.Value)
+                : ETag == null ? new TableTransactionAction(TableTransactionActionType.Add, Entity)
+                // Merge keeps properties this version does not write (the sync status, or a newer minor version's).
+                : new TableTransactionAction(TableTransactionActionType.UpdateMerge, Entity, ETag.Value);
+        }
+
+        private static RowWrite Write(string rowKey, TableEntity? entity, TableContent current) =>
+            new RowWrite(rowKey, entity, current.ETags.TryGetValue(rowKey, out ETag etag) ? etag : (ETag?)null);
+
+        /// <summary>
+        /// Decides on what the table holds, writes the changes in batches of 99 rows plus their history row,
+        /// and when a batch meets a row changed meanwhile, reads again and decides again; what earlier rounds
+        /// wrote then reads as unchanged, so the result reports what was really done.
+        /// </summary>
+        private TResult SaveRounds<TChange, TResult>(
+            Func<TableContent, (List<(object Key, TChange Change)> Changes, List<RowWrite> Writes, List<object> Entries, MappingSnapshot Next)> decide,
+            string historyPrefix, string who,
+            Func<IReadOnlyList<TChange>, MappingSnapshot, bool, TResult> result,
+            Func<TChange, TChange, TChange> merge,
+            Func<TChange, MappingChangeKind> kindOf,
+            CancellationToken cancellationToken)
+        {
+            var written = new Dictionary<object, TChange>();
+            var order = new List<object>();
+            for (int round = 1; ; round++)
+            {
+                TableContent current = Read(cancellationToken);
+                var decided = decide(current);
+                List<(object Key, TChange Change)> real = decided.Changes.Where(c => kindOf(c.Change) != MappingChangeKind.Unchanged).ToList();
+
+                bool conflict = false;
+                int start = 0;
+                foreach (List<RowWrite> batch in Chunks(decided.Writes, TransactionLimit - 1))
+                {
+                    List<object> entries = decided.Entries.GetRange(start, batch.Count);
+                    var actions = batch.Select(w => w.Action()).ToList();
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, HistoryRow(historyPrefix, entries, who)));
+                    if (!TrySubmit(actions, cancellationToken))
+                    {
+                        conflict = true;
+                        break;
+                    }
+                    foreach (var (key, change) in real.GetRange(start, batch.Count))
+                    {
+                        if (!written.ContainsKey(key)) order.Add(key);
+                        written[key] = written.TryGetValue(key, out TChange? earlier) ? merge(earlier!, change) : change;
+                    }
+                    start += batch.Count;
+                }
+
+                if (!conflict)
+                {
+                    var changes = new List<TChange>();
+                    var listed = new HashSet<object>();
+                    foreach (var (key, change) in decided.Changes)
+                    {
+                        listed.Add(key);
+                        changes.Add(kindOf(change) == MappingChangeKind.Unchanged && written.TryGetValue(key, out TChange? done) ? done! : change);
+                    }
+                    foreach (object key in order)
+                        if (!listed.Contains(key)) changes.Add(written[key]);
+                    return result(changes, written.Count > 0 ? decided.Next : current.Snapshot, written.Count > 0);
+                }
+                if (round == MaxRounds) throw Busy();
+                StepAside(round);
+            }
+        }
+
+        private static TChange MergeChange<TChange, TItem>(TChange first, TChange later, Func<MappingChangeKind, TItem?, TItem?, TChange> create,
+                                                           Func<TChange, TItem?> before, Func<TChange, TItem?> after)
+            where TItem : class
+        {
+            if (before(first) == null && after(later) == null) return later; // added, then removed: report the removal
+            MappingChangeKind kind = after(later) == null ? MappingChangeKind.Removed
+                : before(first) == null ? MappingChangeKind.Added : MappingChangeKind.Changed;
+            return create(kind, before(first), after(later));
+        }
+
+        /// <summary>Submits one transaction; false when a row changed since it was read (someone else wrote first).</summary>
+        private bool TrySubmit(List<TableTransactionAction> actions, CancellationToken cancellationToken) =>
+            _client.Run(token =>
+            {
+                try
+                {
+                    _client.Table.SubmitTransaction(actions, token);
+                    return true;
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 409 || ex.Status == 412 || ex.Status == 404 && ex.ErrorCode != "TableNotFound")
+                {
+                    return false; // EntityAlreadyExists, UpdateConditionNotSatisfied or ResourceNotFound
+                }
+            }, cancellationToken);
+
+        private TableEntity HistoryRow(string prefix, List<object> entries, string who)
+        {
+            DateTimeOffset now = _client.Time.GetUtcNow();
+            var row = new TableEntity(MappingPartition, OrderedKey(prefix, now))
+            {
+                ["When"] = now,
+                ["Who"] = who,
+                ["Count"] = entries.Count,
+            };
+            var chunk = new StringBuilder();
+            int part = 0;
+            foreach (object entry in entries)
+            {
+                string line = MappingJson.WriteAuditLine(entry);
+                if (chunk.Length > 0 && chunk.Length + line.Length + 1 > HistoryChunkChars)
+                {
+                    row["Entries" + part++] = chunk.ToString();
+                    chunk.Clear();
+                }
+                chunk.Append(line).Append('\n');
+            }
+            row["Entries" + part] = chunk.ToString();
+            return row;
+        }
+
+        private List<object> ReadHistoryRows(string prefix, out int skipped, CancellationToken cancellationToken)
+        {
+            EnsureSchema(cancellationToken);
+            string end = prefix.Substring(0, prefix.Length - 1) + (char)(prefix[prefix.Length - 1] + 1);
+            string filter = $"PartitionKey eq '{MappingPartition}' and RowKey ge '{prefix}' and RowKey lt '{end}'";
+            List<TableEntity> rows = _client.Run(token => _client.Table.Query<TableEntity>(filter, maxPerPage: 1000, cancellationToken: token).ToList(), cancellationToken);
+            var entries = new List<object>();
+            skipped = 0;
+            foreach (TableEntity row in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
+                for (int part = 0; row.TryGetValue("Entries" + part, out object? value); part++)
+                    foreach (string line in (value as string ?? string.Empty).Split('\n'))
+                    {
+                        if (line.Trim().Length == 0) continue;
+                        try
+                        {
+                            entries.Add(MappingJson.ReadAuditLine(line));
+                        }
+                        catch (MappingFormatException)
+                        {
+                            skipped++;
+                        }
+                    }
+            return entries;
+        }
+
+        // ---- reading ----
+
+        private sealed class TableContent
+        {
+            public TableContent(MappingSnapshot snapshot, Dictionary<string, ETag> etags)
+            {
+                Snapshot = snapshot;
+                ETags = etags;
+            }
+
+            public MappingSnapshot Snapshot { get; }
+
+            /// <summary>By row key.</summary>
+            public Dictionary<string, ETag> ETags { get; }
+        }
+
+        private TableContent Read(CancellationToken cancellationToken)
+        {
+            EnsureSchema(cancellationToken);
+            // From '0': the customer rows (ids) and the product rows (~p), after the history rows (!h, !p).
+            string filter = $"PartitionKey eq '{MappingPartition}' and RowKey ge '0'";
+            List<TableEntity> rows = _client.Run(token => _client.Table.Query<TableEntity>(filter, maxPerPage: 1000, cancellationToken: token).ToList(), cancellationToken);
+
+            var mappings = new List<CustomerMapping>(rows.Count);
+            var products = new List<ProductMapping>();
+            var etags = new Dictionary<string, ETag>(rows.Count, StringComparer.Ordinal);
+            long revision = 0;
+            DateTimeOffset? savedAt = null;
+            foreach (TableEntity row in rows)
+            {
+                DateTimeOffset? updated;
+                if (row.RowKey.StartsWith(ProductPrefix, StringComparison.Ordinal))
+                {
+                    ProductMapping product = ReadProduct(row);
+                    products.Add(product);
+                    updated = product.UpdatedAt;
+                }
+                else
+                {
+                    CustomerMapping mapping = ReadCustomer(row);
+                    mappings.Add(mapping);
+                    updated = mapping.UpdatedAt;
+                }
+                etags[row.RowKey] = row.ETag;
+                revision = Math.Max(revision, row.GetInt64("Revision") ?? 0);
+                if (updated > savedAt || savedAt == null) savedAt = updated;
+            }
+            // The revision is the highest any row was written in: it goes up with every save, though two hosts
+            // saving at once can both write the same number (each row's ETag, not the revision, guards updates).
+            return new TableContent(new MappingSnapshot(MappingStore.SchemaVersion, revision, savedAt, mappings, products), etags);
+        }
+
+        private void EnsureSchema(CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref _schemaChecked) == 1) return;
+            CheckSchema(ReadSchemaEntity(cancellationToken));
+            Interlocked.Exchange(ref _schemaChecked, 1);
         }
 
         private string AddSchema(TableEntity schema, CancellationToken cancellationToken) =>
@@ -103,299 +490,6 @@ namespace PsaMapping.Engine.Store.Tables
                 }
             }, cancellationToken);
 
-        /// <summary>The saved mappings, in as many requests as the table has pages of 1,000 (plus one for the schema, once).</summary>
-        public MappingSnapshot Load(CancellationToken cancellationToken = default) => Read(cancellationToken).Snapshot;
-
-        /// <summary>
-        /// Applies the edits <paramref name="decide"/> returns for the current content, as the folder store does:
-        /// in order (the same customer twice: the last wins), unchanged mappings left alone, the others stamped
-        /// with the time and <paramref name="who"/>. They are written in entity-group transactions of up to 99
-        /// mappings and the history entity of their audit entries, each conditional on what was read. When one
-        /// meets a change made meanwhile, the table is read again and <paramref name="decide"/> runs again on
-        /// what it now holds (what this save already wrote comes out unchanged), so nothing is overwritten unseen.
-        /// </summary>
-        public MappingSaveResult Save(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default)
-        {
-            if (decide == null) throw new ArgumentNullException(nameof(decide));
-            if (string.IsNullOrWhiteSpace(who)) throw new ArgumentException("Say who is saving (for example MappingStore.CurrentUser()).", nameof(who));
-
-            // What earlier rounds of this save wrote, by customer, in the order first written.
-            var written = new Dictionary<Guid, MappingChange>();
-            var order = new List<Guid>();
-            for (int round = 1; ; round++)
-            {
-                TableContent current = Read(cancellationToken);
-                List<MappingChange> changes = Decide(current.Snapshot, decide, who, out var working);
-                List<MappingChange> real = changes.Where(c => c.Kind != MappingChangeKind.Unchanged).ToList();
-
-                long revision = current.Snapshot.Revision + 1;
-                bool conflict = false;
-                foreach (List<MappingChange> batch in Batches(real))
-                {
-                    if (!TryCommit(batch, current, who, revision, cancellationToken))
-                    {
-                        conflict = true;
-                        break;
-                    }
-                    foreach (MappingChange change in batch)
-                    {
-                        if (!written.ContainsKey(change.SophosCustomerId)) order.Add(change.SophosCustomerId);
-                        written[change.SophosCustomerId] = written.TryGetValue(change.SophosCustomerId, out MappingChange? earlier)
-                            ? Merge(earlier, change)
-                            : change;
-                    }
-                }
-
-                if (!conflict)
-                {
-                    var result = new List<MappingChange>();
-                    var listed = new HashSet<Guid>();
-                    foreach (MappingChange change in changes)
-                    {
-                        listed.Add(change.SophosCustomerId);
-                        // A customer an earlier round wrote reads as unchanged now; report what was really done.
-                        result.Add(change.Kind == MappingChangeKind.Unchanged && written.TryGetValue(change.SophosCustomerId, out MappingChange? done) ? done : change);
-                    }
-                    foreach (Guid id in order)
-                        if (!listed.Contains(id)) result.Add(written[id]);
-
-                    bool any = written.Count > 0;
-                    var snapshot = new MappingSnapshot(SchemaVersion, any ? revision : current.Snapshot.Revision,
-                        any ? _client.Time.GetUtcNow() : current.Snapshot.SavedAt, working.Values);
-                    return new MappingSaveResult(result, snapshot, any);
-                }
-
-                if (round == MaxRounds)
-                    throw new PsaMappingException("MappingStoreBusy", PsaErrorKind.Unavailable,
-                        $"The table store {Settings} kept changing under this save ({MaxRounds} attempts): other hosts are saving the same mappings. " +
-                        "What was saved is listed in the history; run the command again.")
-                    { Target = Settings.ToString() };
-                // Others are writing the same rows: step aside briefly so that the rounds do not collide again.
-                Thread.Sleep(Jitter.Next(10, 40 * Math.Min(round, 5)));
-            }
-        }
-
-        public MappingSaveResult Save(IEnumerable<MappingEdit> edits, string who, CancellationToken cancellationToken = default)
-        {
-            if (edits == null) throw new ArgumentNullException(nameof(edits));
-            List<MappingEdit> list = edits.ToList();
-            return Save(_ => list, who, cancellationToken);
-        }
-
-        /// <summary>Takes the sync lock for <paramref name="duration"/> (dispose to release it); one request when nobody holds it.</summary>
-        /// <exception cref="PsaMappingException">SyncLockHeld, naming the holder, its host and when its lease ends.</exception>
-        public TableSyncLease AcquireSyncLock(string holder, TimeSpan duration, CancellationToken cancellationToken = default)
-        {
-            if (string.IsNullOrWhiteSpace(holder)) throw new ArgumentException("Say who takes the lock.", nameof(holder));
-            EnsureSchema(cancellationToken);
-            return TableSyncLease.Acquire(_client, holder, duration, cancellationToken);
-        }
-
-        /// <summary>The audit history, oldest first, filtered like the folder store's.</summary>
-        public AuditHistory ReadHistory(Guid? sophosCustomerId = null, DateTimeOffset? since = null, int? last = null, CancellationToken cancellationToken = default)
-        {
-            if (last < 0) throw new ArgumentOutOfRangeException(nameof(last), "Ask for zero or more entries.");
-            EnsureSchema(cancellationToken);
-            string filter = $"PartitionKey eq '{MappingPartition}' and RowKey ge '{HistoryPrefix}' and RowKey lt '~i'";
-            List<TableEntity> rows = _client.Run(token => _client.Table.Query<TableEntity>(filter, maxPerPage: 1000, cancellationToken: token).ToList(), cancellationToken);
-
-            var entries = new List<AuditEntry>();
-            int skipped = 0;
-            foreach (TableEntity row in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
-            {
-                foreach (string line in HistoryLines(row))
-                {
-                    AuditEntry entry;
-                    try
-                    {
-                        entry = MappingJson.ReadAuditLine(line);
-                    }
-                    catch (MappingFormatException)
-                    {
-                        skipped++;
-                        continue;
-                    }
-                    if (sophosCustomerId.HasValue && entry.SophosCustomerId != sophosCustomerId.Value) continue;
-                    if (since.HasValue && entry.When < since.Value) continue;
-                    entries.Add(entry);
-                }
-            }
-            if (last.HasValue && entries.Count > last.Value) entries.RemoveRange(0, entries.Count - last.Value);
-            return new AuditHistory(entries, skipped);
-        }
-
-        private static readonly Random SharedRandom = new Random();
-
-        private static class Jitter
-        {
-            public static int Next(int min, int max)
-            {
-                lock (SharedRandom) return SharedRandom.Next(min, Math.Max(min + 1, max));
-            }
-        }
-
-        private static MappingChange Merge(MappingChange first, MappingChange later)
-        {
-            if (first.Before == null && later.After == null) return later; // added then removed: report the removal
-            MappingChangeKind kind = later.After == null ? MappingChangeKind.Removed
-                : first.Before == null ? MappingChangeKind.Added : MappingChangeKind.Changed;
-            return new MappingChange(kind, first.Before, later.After);
-        }
-
-        /// <summary>The same decision as the folder store's, against the table's content.</summary>
-        private List<MappingChange> Decide(MappingSnapshot current, Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who,
-                                           out Dictionary<Guid, CustomerMapping> working)
-        {
-            working = current.Mappings.ToDictionary(m => m.SophosCustomerId);
-            var touched = new List<Guid>();
-            var seen = new HashSet<Guid>();
-            foreach (MappingEdit edit in decide(current) ?? Enumerable.Empty<MappingEdit>())
-            {
-                if (edit == null) throw new ArgumentException("An edit is null.", nameof(decide));
-                if (seen.Add(edit.SophosCustomerId)) touched.Add(edit.SophosCustomerId);
-                if (edit.Mapping == null) working.Remove(edit.SophosCustomerId);
-                else working[edit.SophosCustomerId] = edit.Mapping;
-            }
-
-            DateTimeOffset now = _client.Time.GetUtcNow();
-            var changes = new List<MappingChange>();
-            foreach (Guid id in touched)
-            {
-                CustomerMapping? before = current.Find(id);
-                working.TryGetValue(id, out CustomerMapping? after);
-                if (before == null && after == null) continue;
-                if (after == null)
-                {
-                    changes.Add(new MappingChange(MappingChangeKind.Removed, before, null));
-                }
-                else if (before != null && before.SameAs(after))
-                {
-                    working[id] = before;
-                    changes.Add(new MappingChange(MappingChangeKind.Unchanged, before, before));
-                }
-                else
-                {
-                    CustomerMapping stamped = after.Stamped(now, who);
-                    working[id] = stamped;
-                    changes.Add(new MappingChange(before == null ? MappingChangeKind.Added : MappingChangeKind.Changed, before, stamped));
-                }
-            }
-            return changes;
-        }
-
-        private static IEnumerable<List<MappingChange>> Batches(List<MappingChange> changes)
-        {
-            for (int i = 0; i < changes.Count; i += TransactionLimit - 1)
-                yield return changes.GetRange(i, Math.Min(TransactionLimit - 1, changes.Count - i));
-        }
-
-        /// <summary>Writes one batch and its history entity in one transaction; false when a row changed since it was read.</summary>
-        private bool TryCommit(List<MappingChange> batch, TableContent read, string who, long revision, CancellationToken cancellationToken)
-        {
-            DateTimeOffset now = _client.Time.GetUtcNow();
-            var actions = new List<TableTransactionAction>(batch.Count + 1);
-            foreach (MappingChange change in batch)
-            {
-                string rowKey = RowKey(change.SophosCustomerId);
-                ETag etag = read.ETags.TryGetValue(change.SophosCustomerId, out ETag known) ? known : default;
-                if (change.After == null)
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(MappingPartition, rowKey), etag));
-                else if (change.Before == null)
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(change.After, revision)));
-                else
-                    // Merge keeps properties this version does not know (added by a newer minor version or by the sync).
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, ToEntity(change.After, revision), etag));
-            }
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, HistoryEntity(batch, now, who, revision)));
-
-            return _client.Run(token =>
-            {
-                try
-                {
-                    _client.Table.SubmitTransaction(actions, token);
-                    return true;
-                }
-                catch (TableTransactionFailedException ex) when (ex.Status == 409 || ex.Status == 412 || ex.Status == 404 && ex.ErrorCode != "TableNotFound")
-                {
-                    return false; // EntityAlreadyExists, UpdateConditionNotSatisfied or ResourceNotFound: someone else wrote first
-                }
-            }, cancellationToken);
-        }
-
-        private TableEntity HistoryEntity(List<MappingChange> batch, DateTimeOffset now, string who, long revision)
-        {
-            // Time first, so the history reads in order; a random tail keeps two hosts' keys apart.
-            var entity = new TableEntity(MappingPartition, $"{HistoryPrefix}{now.UtcTicks:D19}-{Guid.NewGuid():N}")
-            {
-                ["When"] = now,
-                ["Who"] = who,
-                ["Revision"] = revision,
-                ["Count"] = batch.Count,
-            };
-            var chunk = new StringBuilder();
-            int part = 0;
-            foreach (MappingChange change in batch)
-            {
-                string line = MappingJson.WriteAuditLine(new AuditEntry(now, who, change.Kind, change.SophosCustomerId, change.Before, change.After, revision));
-                if (chunk.Length > 0 && chunk.Length + line.Length + 1 > HistoryChunkChars)
-                {
-                    entity["Entries" + part++] = chunk.ToString();
-                    chunk.Clear();
-                }
-                chunk.Append(line).Append('\n');
-            }
-            entity["Entries" + part] = chunk.ToString();
-            return entity;
-        }
-
-        private static IEnumerable<string> HistoryLines(TableEntity row)
-        {
-            for (int part = 0; row.TryGetValue("Entries" + part, out object? value); part++)
-                if (value is string text)
-                    foreach (string line in text.Split('\n'))
-                        if (line.Trim().Length > 0) yield return line;
-        }
-
-        private sealed class TableContent
-        {
-            public TableContent(MappingSnapshot snapshot, Dictionary<Guid, ETag> etags)
-            {
-                Snapshot = snapshot;
-                ETags = etags;
-            }
-
-            public MappingSnapshot Snapshot { get; }
-            public Dictionary<Guid, ETag> ETags { get; }
-        }
-
-        private TableContent Read(CancellationToken cancellationToken)
-        {
-            EnsureSchema(cancellationToken);
-            string filter = $"PartitionKey eq '{MappingPartition}' and RowKey lt '~'";
-            List<TableEntity> rows = _client.Run(token => _client.Table.Query<TableEntity>(filter, maxPerPage: 1000, cancellationToken: token).ToList(), cancellationToken);
-
-            var mappings = new List<CustomerMapping>(rows.Count);
-            var etags = new Dictionary<Guid, ETag>(rows.Count);
-            long revision = 0;
-            DateTimeOffset? savedAt = null;
-            foreach (TableEntity row in rows)
-            {
-                CustomerMapping mapping = FromEntity(row);
-                mappings.Add(mapping);
-                etags[mapping.SophosCustomerId] = row.ETag;
-                revision = Math.Max(revision, row.GetInt64("Revision") ?? 0);
-                if (mapping.UpdatedAt > savedAt || savedAt == null) savedAt = mapping.UpdatedAt;
-            }
-            return new TableContent(new MappingSnapshot(SchemaVersion, revision, savedAt, mappings), etags);
-        }
-
-        private void EnsureSchema(CancellationToken cancellationToken)
-        {
-            if (_schemaChecked) return;
-            CheckSchema(ReadSchemaEntity(cancellationToken));
-            _schemaChecked = true;
-        }
-
         private TableEntity? ReadSchemaEntity(CancellationToken cancellationToken)
         {
             NullableResponse<TableEntity> found = _client.Run(token => _client.Table.GetEntityIfExists<TableEntity>(MetaPartition, SchemaRow, cancellationToken: token), cancellationToken);
@@ -407,15 +501,21 @@ namespace PsaMapping.Engine.Store.Tables
             int version = meta?.GetInt32("SchemaVersion") ?? SchemaVersion;
             if (version > SchemaVersion)
                 throw new PsaMappingException("MappingStoreNewer", PsaErrorKind.InvalidArgument,
-                    $"The table store {Settings} was written by a newer version of PsaMapping (schema version {version}; this version reads up to {SchemaVersion}). " +
+                    $"The table store {Settings} was written by a newer version of PsaMapping (table schema {version}; this version reads up to {SchemaVersion}). " +
                     "It was left untouched. Update the PsaMapping module to the latest version on this host, then run the command again.")
                 { Target = Settings.ToString() };
         }
 
-        internal static string RowKey(Guid sophosCustomerId) => sophosCustomerId.ToString("D");
+        // ---- rows ----
 
-        private static TableEntity ToEntity(CustomerMapping mapping, long revision) =>
-            new TableEntity(MappingPartition, RowKey(mapping.SophosCustomerId))
+        internal static string CustomerRowKey(Guid sophosCustomerId) => sophosCustomerId.ToString("D");
+
+        /// <summary>Product codes are matched case-insensitively, and row keys may not hold / \ # ? or control characters.</summary>
+        internal static string ProductRowKey(string productCode) => ProductPrefix + Uri.EscapeDataString(productCode.Trim().ToUpperInvariant());
+
+        private static TableEntity CustomerEntity(CustomerMapping mapping, long revision)
+        {
+            var entity = new TableEntity(MappingPartition, CustomerRowKey(mapping.SophosCustomerId))
             {
                 ["SophosCustomerName"] = mapping.SophosCustomerName,
                 ["AutotaskCompanyId"] = mapping.AutotaskCompanyId,
@@ -427,29 +527,112 @@ namespace PsaMapping.Engine.Store.Tables
                 ["UpdatedBy"] = mapping.UpdatedBy,
                 ["Revision"] = revision,
             };
+            if (mapping.LastSync != null) SetSyncStatus(entity, mapping.LastSync);
+            return entity;
+        }
 
-        private CustomerMapping FromEntity(TableEntity row)
+        private static void SetSyncStatus(TableEntity entity, SyncStatus status)
+        {
+            entity["LastSyncAt"] = status.At;
+            entity["LastSyncOutcome"] = status.Outcome.ToString();
+            entity["LastSyncMessage"] = status.Message;
+        }
+
+        private static TableEntity ProductEntity(ProductMapping product, long revision) =>
+            new TableEntity(MappingPartition, ProductRowKey(product.ProductCode))
+            {
+                ["ProductCode"] = product.ProductCode,
+                ["AutotaskServiceId"] = product.AutotaskServiceId,
+                ["ServiceName"] = product.ServiceName,
+                ["UpdatedAt"] = product.UpdatedAt,
+                ["UpdatedBy"] = product.UpdatedBy,
+                ["Revision"] = revision,
+            };
+
+        private CustomerMapping ReadCustomer(TableEntity row) => Readable(row, () =>
+        {
+            if (!Guid.TryParseExact(row.RowKey, "D", out Guid id) || id == Guid.Empty) throw new FormatException("its row key is not a customer id");
+            SyncStatus? lastSync = null;
+            DateTimeOffset? at = row.GetDateTimeOffset("LastSyncAt");
+            if (at.HasValue)
+            {
+                if (!Enum.TryParse(row.GetString("LastSyncOutcome"), out SyncOutcome outcome)) throw new FormatException("its LastSyncOutcome is not one PsaMapping knows");
+                lastSync = new SyncStatus(at.Value, outcome, row.GetString("LastSyncMessage"));
+            }
+            return new CustomerMapping(id,
+                Required(row.GetString("SophosCustomerName"), "SophosCustomerName"),
+                Required(row.GetInt64("AutotaskCompanyId"), "AutotaskCompanyId"),
+                Required(row.GetString("AutotaskCompanyName"), "AutotaskCompanyName"),
+                Required(row.GetInt64("ContractId"), "ContractId"),
+                Required(row.GetString("ContractName"), "ContractName"),
+                Required(row.GetBoolean("SyncEnabled"), "SyncEnabled"),
+                row.GetDateTimeOffset("UpdatedAt"),
+                row.GetString("UpdatedBy"),
+                lastSync);
+        });
+
+        private ProductMapping ReadProduct(TableEntity row) => Readable(row, () =>
+            new ProductMapping(
+                Required(row.GetString("ProductCode"), "ProductCode"),
+                Required(row.GetInt64("AutotaskServiceId"), "AutotaskServiceId"),
+                Required(row.GetString("ServiceName"), "ServiceName"),
+                row.GetDateTimeOffset("UpdatedAt"),
+                row.GetString("UpdatedBy")));
+
+        private static T Required<T>(T? value, string name) where T : class =>
+            value ?? throw new FormatException("it has no " + name);
+
+        private static T Required<T>(T? value, string name) where T : struct =>
+            value ?? throw new FormatException("it has no " + name);
+
+        private T Readable<T>(TableEntity row, Func<T> read)
         {
             try
             {
-                if (!Guid.TryParseExact(row.RowKey, "D", out Guid id) || id == Guid.Empty) throw new FormatException("its row key is not a customer id");
-                return new CustomerMapping(id,
-                    row.GetString("SophosCustomerName") ?? throw new FormatException("it has no SophosCustomerName"),
-                    row.GetInt64("AutotaskCompanyId") ?? throw new FormatException("it has no AutotaskCompanyId"),
-                    row.GetString("AutotaskCompanyName") ?? throw new FormatException("it has no AutotaskCompanyName"),
-                    row.GetInt64("ContractId") ?? throw new FormatException("it has no ContractId"),
-                    row.GetString("ContractName") ?? throw new FormatException("it has no ContractName"),
-                    row.GetBoolean("SyncEnabled") ?? throw new FormatException("it has no SyncEnabled"),
-                    row.GetDateTimeOffset("UpdatedAt"),
-                    row.GetString("UpdatedBy"));
+                return read();
             }
             catch (Exception ex) when (ex is FormatException || ex is InvalidOperationException || ex is InvalidCastException || ex is ArgumentException)
             {
                 throw new PsaMappingException("MappingStoreUnreadable", PsaErrorKind.InvalidArgument,
-                    $"The table store {Settings} holds a mapping row that cannot be read (partition '{row.PartitionKey}', row '{row.RowKey}'): {ex.Message}. " +
+                    $"The table store {Settings} holds a row that cannot be read (partition '{row.PartitionKey}', row '{row.RowKey}'): {ex.Message}. " +
                     "Nothing was changed. Fix or delete that row (Azure portal, Storage browser), then run the command again.", ex)
                 { Target = row.RowKey };
             }
+        }
+
+        // ---- helpers ----
+
+        /// <summary>
+        /// A row key that sorts in the order rows were written: the time, then this machine's monotonic clock
+        /// (entries stamped with the same time, as a fast sync or a test's fixed clock makes them, keep their
+        /// order), then a random tail that keeps two hosts' keys apart.
+        /// </summary>
+        private static string OrderedKey(string prefix, DateTimeOffset when) =>
+            $"{prefix}{when.UtcTicks:D19}-{System.Diagnostics.Stopwatch.GetTimestamp():D19}-{Guid.NewGuid():N}";
+
+        private static void CheckWho(string who)
+        {
+            if (string.IsNullOrWhiteSpace(who)) throw new ArgumentException("Say who is saving (for example MappingStore.CurrentUser()).", nameof(who));
+        }
+
+        private static IEnumerable<List<T>> Chunks<T>(List<T> items, int size)
+        {
+            for (int i = 0; i < items.Count; i += size)
+                yield return items.GetRange(i, Math.Min(size, items.Count - i));
+        }
+
+        private PsaMappingException Busy() =>
+            new PsaMappingException("MappingStoreBusy", PsaErrorKind.Unavailable,
+                $"The table store {Settings} kept changing under this save ({MaxRounds} attempts): other hosts are saving the same rows. " +
+                "What was saved is in the history; run the command again.")
+            { Target = Settings.ToString() };
+
+        /// <summary>Others are writing the same rows: wait a moment, at random, so the next round does not collide again.</summary>
+        private static void StepAside(int round)
+        {
+            int wait;
+            lock (SharedRandom) wait = SharedRandom.Next(10, 40 * Math.Min(round, 5));
+            Thread.Sleep(wait);
         }
     }
 }

@@ -2,147 +2,111 @@ using System;
 using System.Threading;
 using Azure;
 using Azure.Data.Tables;
+using PsaMapping.Engine.Mapping;
 
 namespace PsaMapping.Engine.Store.Tables
 {
     /// <summary>
-    /// The sync lock of a table store: a lease entity (partition <c>Lock</c>, row <c>Sync</c>) with its holder
-    /// and an expiry, taken by inserting it (or, once expired, by replacing it on its ETag) and released by
-    /// deleting it on the ETag taken. Two hosts starting a sync at once: one insert wins, the other learns at
-    /// once who holds the lock and until when. A crashed holder's lease simply expires. An uncontended sync
-    /// costs two requests: the insert and the delete.
+    /// The sync lock of a table store: a lease row (partition <c>Lock</c>, row <c>Sync</c>) naming its holder,
+    /// host and expiry, taken by inserting it (or, once expired, by replacing it on its ETag) and released by
+    /// deleting it on the ETag taken (the <see cref="SyncLease.Token"/>). Two hosts starting a sync at once: one
+    /// insert wins, the other learns at once who holds the lock and until when. A crashed holder's lease simply
+    /// expires. An uncontended sync costs two requests: the insert and the delete.
     /// </summary>
-    public sealed class TableSyncLease : IDisposable
+    internal static class TableSyncLease
     {
         internal const string Partition = "Lock";
         internal const string Row = "Sync";
 
-        private readonly TableStoreClient _client;
-        private ETag _etag;
-        private bool _released;
-
-        private TableSyncLease(TableStoreClient client, string holder, string host, DateTimeOffset expiresAt, ETag etag)
-        {
-            _client = client;
-            Holder = holder;
-            Host = host;
-            ExpiresAt = expiresAt;
-            _etag = etag;
-        }
-
-        public string Holder { get; }
-        public string Host { get; }
-        public DateTimeOffset ExpiresAt { get; private set; }
-
-        /// <exception cref="PsaMappingException">SyncLockHeld when another holder's lease has not expired.</exception>
-        internal static TableSyncLease Acquire(TableStoreClient client, string holder, TimeSpan duration, CancellationToken cancellationToken)
+        /// <exception cref="PsaMappingException">SyncLocked when another holder's lease has not expired.</exception>
+        public static SyncLease Acquire(TableStoreClient client, string holder, TimeSpan duration, CancellationToken cancellationToken)
         {
             if (duration <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(duration));
-            string host = Environment.MachineName;
             for (int attempt = 0; attempt < 3; attempt++)
             {
                 DateTimeOffset now = client.Time.GetUtcNow();
-                var lease = new TableEntity(Partition, Row)
-                {
-                    ["Holder"] = holder,
-                    ["Host"] = host,
-                    ["AcquiredAt"] = now,
-                    ["ExpiresAt"] = now + duration,
-                };
+                TableEntity lease = LeaseRow(holder, now, now + duration);
 
-                ETag? taken = client.Run(token =>
-                {
-                    try
-                    {
-                        return (ETag?)client.Table.AddEntity(lease, token).Headers.ETag;
-                    }
-                    catch (RequestFailedException ex) when (ex.Status == 409)
-                    {
-                        return null;
-                    }
-                }, cancellationToken);
-                if (taken.HasValue) return new TableSyncLease(client, holder, host, now + duration, taken.Value);
+                ETag? taken = Conditional(client, (table, token) => table.AddEntity(lease, token), 409, cancellationToken);
+                if (taken.HasValue) return new SyncLease(holder, taken.Value.ToString(), now, now + duration);
 
                 NullableResponse<TableEntity> found = client.Run(token => client.Table.GetEntityIfExists<TableEntity>(Partition, Row, cancellationToken: token), cancellationToken);
-                if (!found.HasValue) continue; // released in between: try the insert again
+                if (!found.HasValue) continue; // released in between: insert again
                 TableEntity current = found.Value!;
                 DateTimeOffset expires = current.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue;
                 if (expires > now) throw Held(client, current, expires);
 
-                // Expired: take it over, but only if nobody else did since we read it.
-                ETag? replaced = client.Run(token =>
-                {
-                    try
-                    {
-                        return (ETag?)client.Table.UpdateEntity(lease, current.ETag, TableUpdateMode.Replace, token).Headers.ETag;
-                    }
-                    catch (RequestFailedException ex) when (ex.Status == 412 || ex.Status == 404)
-                    {
-                        return null;
-                    }
-                }, cancellationToken);
-                if (replaced.HasValue) return new TableSyncLease(client, holder, host, now + duration, replaced.Value);
+                // Expired: take it over, but only if nobody else did since it was read.
+                ETag? replaced = Conditional(client, (table, token) => table.UpdateEntity(lease, current.ETag, TableUpdateMode.Replace, token), 412, cancellationToken);
+                if (replaced.HasValue) return new SyncLease(holder, replaced.Value.ToString(), now, now + duration);
             }
-            throw new PsaMappingException("SyncLockHeld", PsaErrorKind.Unavailable,
+            throw new PsaMappingException("SyncLocked", PsaErrorKind.Unavailable,
                 $"The sync lock of {client.Settings} changed hands several times while being taken: another host is starting a sync. Run the command again later.")
             { Target = client.Settings.ToString() };
         }
 
-        /// <summary>Extends the lease (a long sync calls it before the lease runs out).</summary>
-        /// <exception cref="PsaMappingException">SyncLockLost when another host took the lease over after it expired.</exception>
-        public void Renew(TimeSpan duration, CancellationToken cancellationToken = default)
+        /// <exception cref="PsaMappingException">SyncLockLost when the lease expired and another host took it.</exception>
+        public static SyncLease Renew(TableStoreClient client, SyncLease lease, TimeSpan duration, CancellationToken cancellationToken)
         {
-            DateTimeOffset now = _client.Time.GetUtcNow();
-            var lease = new TableEntity(Partition, Row)
+            DateTimeOffset now = client.Time.GetUtcNow();
+            TableEntity row = LeaseRow(lease.Holder, lease.AcquiredAt, now + duration);
+            ETag? renewed = Conditional(client, (table, token) => table.UpdateEntity(row, new ETag(lease.Token), TableUpdateMode.Replace, token), 412, cancellationToken);
+            if (!renewed.HasValue)
             {
-                ["Holder"] = Holder,
-                ["Host"] = Host,
-                ["AcquiredAt"] = now,
-                ["ExpiresAt"] = now + duration,
-            };
-            ETag? renewed = _client.Run(token =>
+                NullableResponse<TableEntity> current = client.Run(token => client.Table.GetEntityIfExists<TableEntity>(Partition, Row, cancellationToken: token), cancellationToken);
+                string taker = current.HasValue ? $"{current.Value!.GetString("Holder")} on {current.Value.GetString("Host")}" : "another host, which has released it since";
+                throw new PsaMappingException("SyncLockLost", PsaErrorKind.Unavailable,
+                    $"The sync lock of {client.Settings} expired and was taken by {taker}. Stop this sync; run it again once that one has finished.")
+                { Target = client.Settings.ToString() };
+            }
+            return new SyncLease(lease.Holder, renewed.Value.ToString(), lease.AcquiredAt, now + duration);
+        }
+
+        /// <summary>Deletes the lease on the ETag this holder took, so a lease someone else took over is left alone.</summary>
+        public static void Release(TableStoreClient client, SyncLease lease, CancellationToken cancellationToken)
+        {
+            client.Run(token =>
             {
                 try
                 {
-                    return (ETag?)_client.Table.UpdateEntity(lease, _etag, TableUpdateMode.Replace, token).Headers.ETag;
+                    client.Table.DeleteEntity(Partition, Row, new ETag(lease.Token), token);
                 }
                 catch (RequestFailedException ex) when (ex.Status == 412 || ex.Status == 404)
+                {
+                    // Expired and taken over, or already gone: nothing of ours to give back.
+                }
+            }, cancellationToken);
+        }
+
+        private static TableEntity LeaseRow(string holder, DateTimeOffset acquiredAt, DateTimeOffset expiresAt) =>
+            new TableEntity(Partition, Row)
+            {
+                ["Holder"] = holder,
+                ["Host"] = Environment.MachineName,
+                ["AcquiredAt"] = acquiredAt,
+                ["ExpiresAt"] = expiresAt,
+            };
+
+        /// <summary>The new ETag of a conditional write; null when the condition failed (the status given, or 404).</summary>
+        private static ETag? Conditional(TableStoreClient client, Func<TableClient, CancellationToken, Response> write, int refused, CancellationToken cancellationToken) =>
+            client.Run(token =>
+            {
+                try
+                {
+                    return (ETag?)write(client.Table, token).Headers.ETag;
+                }
+                catch (RequestFailedException ex) when (ex.Status == refused || ex.Status == 404 && ex.ErrorCode != "TableNotFound")
                 {
                     return null;
                 }
             }, cancellationToken);
-            if (!renewed.HasValue)
-                throw new PsaMappingException("SyncLockLost", PsaErrorKind.Unavailable,
-                    $"The sync lock of {_client.Settings} expired and was taken by another host. Stop this sync; the other host's sync carries on.")
-                { Target = _client.Settings.ToString() };
-            _etag = renewed.Value;
-            ExpiresAt = now + duration;
-        }
-
-        /// <summary>Releases the lease: deletes it, on the ETag this holder took, so a lease someone else took over is left alone.</summary>
-        public void Dispose()
-        {
-            if (_released) return;
-            _released = true;
-            _client.Run(token =>
-            {
-                try
-                {
-                    _client.Table.DeleteEntity(Partition, Row, _etag, token);
-                }
-                catch (RequestFailedException ex) when (ex.Status == 412 || ex.Status == 404)
-                {
-                    // Expired and taken over (or already removed): not ours to delete.
-                }
-            });
-        }
 
         private static PsaMappingException Held(TableStoreClient client, TableEntity current, DateTimeOffset expires)
         {
             string holder = current.GetString("Holder") ?? "someone";
             string host = current.GetString("Host") ?? "an unknown host";
             DateTimeOffset? since = current.GetDateTimeOffset("AcquiredAt");
-            return new PsaMappingException("SyncLockHeld", PsaErrorKind.Unavailable,
+            return new PsaMappingException("SyncLocked", PsaErrorKind.Unavailable,
                 $"Another sync holds the lock of {client.Settings}: {holder} on {host}" + (since.HasValue ? $" since {since.Value:u}" : string.Empty) +
                 $", until {expires:u} at the latest. Wait for it to finish (or, if that host crashed, for the lock to expire at {expires:u}), then run the command again.")
             { Target = holder + "@" + host };
