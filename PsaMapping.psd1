@@ -25,6 +25,8 @@
         'Remove-PsaMapping'
         'Test-PsaMapping'
         'Update-PsaMapping'
+        'Connect-PsaMappingStore'
+        'Get-PsaMappingStore'
         'Get-PsaMappingHistory'
         'Get-PsaMappingSuggestion'
         'Get-SophosUsage'

@@ -14,11 +14,13 @@ using PsaMapping.Sandbox;
 // (one company search per customer, one contract query per company).
 //
 //   dotnet run -c Release --project bench/PsaMapping.Bench -- sync [...]   the usage sync instead (SyncBench.cs)
+//   dotnet run -c Release --project bench/PsaMapping.Bench -- store        the store's table requests against Azurite (StoreBench.cs)
 //   dotnet run -c Release --project bench/PsaMapping.Bench [-- --sizes 200x1000,2000x10000,10000x50000 --latency-ms 50 --naive-max 2000 --warmups 2 --runs 5]
 //   --details also prints, for the last run of each size, its requests by endpoint, its CPU time and JIT work, and a
 //   timeline of every request (start and end, ms).
 
 if (args.Length > 0 && args[0] == "sync") return await SyncBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "store") return await StoreBench.RunAsync();
 
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"Suggestions for every customer; sandbox latency {options.LatencyMs} ms a request; 3 contracts a customer company on average.");

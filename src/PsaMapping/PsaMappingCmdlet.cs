@@ -7,6 +7,8 @@ using PsaMapping.Engine;
 using PsaMapping.Engine.Autotask;
 using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Sophos;
+using PsaMapping.Engine.Store;
+using PsaMapping.Engine.Store.Tables;
 
 namespace PsaMapping
 {
@@ -37,8 +39,16 @@ namespace PsaMapping
         /// <summary>Shorthand for <see cref="SessionConnections.WriteRequestSummary"/>.</summary>
         protected void WriteRequestSummary() => Connections.WriteRequestSummary();
 
-        /// <summary>The store every mapping command uses: the one this session chose, else the folder store.</summary>
-        internal IMappingStore Store => ModuleState.Current.Store ?? FolderMappingStore.Default();
+        /// <summary>
+        /// The store every mapping command uses: the one this session chose (Connect-PsaMappingStore), else the
+        /// saved choice (-Save), else the folder store. A saved choice that cannot be read is an error, never a
+        /// silent fall back to the folder, which would split the team's truth in two.
+        /// </summary>
+        internal IMappingStore Store => ModuleState.Current.Store ?? Guard(() =>
+        {
+            SavedStore? saved = CredentialStore.Default().LoadStore();
+            return saved?.Table != null ? new TableMappingStore(saved.Table) : (IMappingStore)FolderMappingStore.Default();
+        });
 
         /// <summary>Runs one store call like other engine work (Ctrl+C cancels it; its errors become this command's).</summary>
         internal T UseStore<T>(Func<IMappingStore, CancellationToken, Task<T>> work)

@@ -56,14 +56,8 @@ public sealed class LoadContextTests
 
         await using var azurite = await PsaMapping.Sandbox.Azurite.AzuriteServer.StartAsync();
         using var host = new ModuleHost();
-        // Through the engine directly: the store's cmdlets build on the same classes.
         HostResult result = host.Invoke(
-            "$null = Get-PsaMapping; " +
-            "$engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'PsaMapping.Engine' }; " +
-            "$settings = $engine.GetType('PsaMapping.Engine.Store.Tables.TableStoreSettings')::FromConnectionString($args[0], 'Isolation'); " +
-            "$store = [Activator]::CreateInstance($engine.GetType('PsaMapping.Engine.Store.Tables.TableMappingStore'), @($settings, $null)); " +
-            "$store.Initialize([Threading.CancellationToken]::None); " +
-            "$store.Load([Threading.CancellationToken]::None).Count",
+            "$null = Connect-PsaMappingStore -ConnectionString $args[0] -TableName Isolation; @(Get-PsaMapping).Count",
             new System.Net.NetworkCredential("", azurite.ConnectionString).SecurePassword).ThrowOnFailure();
         Assert.Equal(0, (int)result.Output.Single().BaseObject);
 

@@ -100,7 +100,7 @@ public sealed class SecretCanaryTests
     }
 
     /// <summary>All a user could see or log from one invocation, as text.</summary>
-    private static string Everything(HostResult result)
+    internal static string Everything(HostResult result)
     {
         var text = new System.Text.StringBuilder();
         foreach (PSObject item in result.Output) Describe(item, text, 0);

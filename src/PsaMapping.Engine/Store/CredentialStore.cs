@@ -100,6 +100,38 @@ namespace PsaMapping.Engine.Store
             ["apiUri"] = saved.ApiUri?.ToString(),
         });
 
+        /// <summary>The saved store choice (Connect-PsaMappingStore -Save); null when none was saved (the folder).</summary>
+        public SavedStore? LoadStore()
+        {
+            JObject? store = Read()?["store"] as JObject;
+            if (store == null) return null;
+            string kind = Text(store, "kind");
+            if (kind == "Folder") return SavedStore.Folder;
+            if (kind != "AzureTable") throw Unreadable($"its saved store kind '{kind}' is not one this version knows");
+            if (!Enum.TryParse(Text(store, "credential"), out Tables.TableCredentialKind credential))
+                throw Unreadable("its saved store credential kind is not one this version knows");
+            SecureString secret = Secret(store, "secret");
+            try
+            {
+                return SavedStore.ForTable(Tables.TableStoreSettings.FromSaved(credential, Address(store, "endpoint")!, Text(store, "tableName"), secret));
+            }
+            catch (PsaMappingException ex)
+            {
+                throw Unreadable("its saved table store cannot be used (" + ex.ErrorId + ")", ex);
+            }
+        }
+
+        public void Save(SavedStore saved) => Update(root => root["store"] = saved.Table == null
+            ? new JObject { ["kind"] = "Folder" }
+            : new JObject
+            {
+                ["kind"] = "AzureTable",
+                ["credential"] = saved.Table.Kind.ToString(),
+                ["endpoint"] = saved.Table.Endpoint.ToString(),
+                ["tableName"] = saved.Table.TableName,
+                ["secret"] = SecretProtector.Protect(saved.Table.RevealSecret()),
+            });
+
         /// <summary>Forgets one service's saved credential; true when there was one.</summary>
         public bool Forget(CredentialService service)
         {
