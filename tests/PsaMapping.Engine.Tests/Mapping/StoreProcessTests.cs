@@ -7,6 +7,9 @@ namespace PsaMapping.Engine.Tests;
 /// The store under real processes: one killed at random moments while it saves, and four saving at once.
 /// The worker is tests/PsaMapping.StoreWorker, run as its own process.
 /// </summary>
+// In the Azurite collection so that it never runs beside the table's process tests: both start several processes,
+// and on a loaded machine the folder's 30-second lock wait was exceeded when they overlapped.
+[Collection(PsaMapping.Engine.Tests.Store.AzuriteCollection.Name)]
 public sealed class StoreProcessTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "psamapping-process-" + Guid.NewGuid().ToString("N"));
