@@ -27,6 +27,7 @@
         'Update-PsaMapping'
         'Connect-PsaMappingStore'
         'Get-PsaMappingStore'
+        'Import-PsaMappingStore'
         'Get-PsaMappingHistory'
         'Get-PsaMappingSuggestion'
         'Get-SophosUsage'

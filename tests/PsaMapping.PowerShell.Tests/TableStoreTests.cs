@@ -84,4 +84,30 @@ public sealed class TableStoreTests
         Assert.DoesNotContain(Canary, SecretCanaryTests.Everything(insecure));
         Assert.Equal("Folder", Assert.Single(host.Invoke("Get-PsaMappingStore").ThrowOnFailure().Output).Properties["Kind"].Value);
     }
+
+    [Fact]
+    public async Task Import_copies_the_folders_mappings_and_history_once_and_WhatIf_copies_nothing()
+    {
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 30, CompanyCount = 60 });
+        await using var azurite = await AzuriteServer.StartAsync();
+        using var store = TestEnvironment.FreshStore(out string folder);
+        using ModuleHost host = Sessions.ConnectedToSophos(server);
+        Sessions.ConnectAutotask(host, server).ThrowOnFailure();
+        host.Invoke("Set-PsaMapping -SophosCustomer 'Contoso Ltd' -AutotaskCompany 'Contoso' -Contract 'Sophos MSP - Contoso' -SyncEnabled $true").ThrowOnFailure();
+
+        host.Invoke("Connect-PsaMappingStore -ConnectionString $args[0] -TableName $args[1]",
+            new System.Net.NetworkCredential("", azurite.ConnectionString).SecurePassword, "t" + Guid.NewGuid().ToString("N")).ThrowOnFailure();
+        PSObject preview = Assert.Single(host.Invoke("Import-PsaMappingStore -Path $args[0] -WhatIf", folder).ThrowOnFailure().Output);
+        Assert.Equal((false, 1, 1), ((bool)preview.Properties["Applied"].Value, (int)preview.Properties["MappingsAdded"].Value, (int)preview.Properties["HistoryEntriesAdded"].Value));
+        Assert.Empty(host.Invoke("Get-PsaMapping").ThrowOnFailure().Output);
+
+        PSObject first = Assert.Single(host.Invoke("Import-PsaMappingStore -Path $args[0]", folder).ThrowOnFailure().Output);
+        Assert.Equal((true, 1, 1), ((bool)first.Properties["Applied"].Value, (int)first.Properties["MappingsAdded"].Value, (int)first.Properties["HistoryEntriesAdded"].Value));
+        PSObject second = Assert.Single(host.Invoke("Import-PsaMappingStore -Path $args[0]", folder).ThrowOnFailure().Output);
+        Assert.Equal((0, 1, 0, 1), ((int)second.Properties["MappingsAdded"].Value, (int)second.Properties["MappingsAlreadyThere"].Value,
+            (int)second.Properties["HistoryEntriesAdded"].Value, (int)second.Properties["HistoryEntriesAlreadyThere"].Value));
+
+        Assert.Equal("Contoso Ltd", Assert.Single(host.Invoke("Get-PsaMapping").ThrowOnFailure().Output).Properties["SophosCustomerName"].Value);
+        Assert.Single(host.Invoke("Get-PsaMappingHistory").ThrowOnFailure().Output);
+    }
 }

@@ -253,6 +253,13 @@ namespace PsaMapping.Engine.Store.Tables
         public Task ReleaseSyncLockAsync(SyncLease lease, CancellationToken cancellationToken = default) =>
             Task.Run(() => TableSyncLease.Release(_client, lease ?? throw new ArgumentNullException(nameof(lease)), cancellationToken), cancellationToken);
 
+        /// <summary>
+        /// Copies <paramref name="source"/> (a folder store) into this table: mappings the table lacks, and every
+        /// history and sync-log entry not copied before. Idempotent; with <paramref name="apply"/> false it only counts.
+        /// </summary>
+        public Task<StoreImport> ImportAsync(IMappingStore source, bool apply, CancellationToken cancellationToken = default) =>
+            TableStoreImporter.ImportAsync(this, _client, source ?? throw new ArgumentNullException(nameof(source)), apply, cancellationToken);
+
         // ---- saving ----
 
         /// <summary>One row to write: null entity for a delete; the ETag read, or none for a new row.</summary>
@@ -513,7 +520,7 @@ namespace PsaMapping.Engine.Store.Tables
         /// <summary>Product codes are matched case-insensitively, and row keys may not hold / \ # ? or control characters.</summary>
         internal static string ProductRowKey(string productCode) => ProductPrefix + Uri.EscapeDataString(productCode.Trim().ToUpperInvariant());
 
-        private static TableEntity CustomerEntity(CustomerMapping mapping, long revision)
+        internal static TableEntity CustomerEntity(CustomerMapping mapping, long revision)
         {
             var entity = new TableEntity(MappingPartition, CustomerRowKey(mapping.SophosCustomerId))
             {
@@ -538,7 +545,7 @@ namespace PsaMapping.Engine.Store.Tables
             entity["LastSyncMessage"] = status.Message;
         }
 
-        private static TableEntity ProductEntity(ProductMapping product, long revision) =>
+        internal static TableEntity ProductEntity(ProductMapping product, long revision) =>
             new TableEntity(MappingPartition, ProductRowKey(product.ProductCode))
             {
                 ["ProductCode"] = product.ProductCode,
