@@ -72,19 +72,27 @@ public sealed class AzuriteServer : IAsyncDisposable
             process.BeginErrorReadLine();
 
             var server = new AzuriteServer(process, port);
-            if (await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(60), cancellationToken)) return server;
+            // Listening is not enough: when our port was taken meanwhile, another Azurite may be the one answering
+            // there, and it goes away with its own test. Azurite says when it has bound the port itself.
+            bool Started() { lock (output) return output.ToString().Contains("successfully started"); }
+            if (await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(60), Started, cancellationToken)) return server;
             await server.DisposeAsync();
             lock (output) last = new InvalidOperationException($"Azurite did not start on port {port}: {output}");
         }
         throw last!;
     }
 
-    private async Task<bool> WaitUntilListeningAsync(TimeSpan limit, CancellationToken cancellationToken)
+    private async Task<bool> WaitUntilListeningAsync(TimeSpan limit, Func<bool> started, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < limit)
         {
             if (_process.HasExited) return false;
+            if (!started())
+            {
+                await Task.Delay(50, cancellationToken);
+                continue;
+            }
             try
             {
                 using var client = new TcpClient();
