@@ -6,6 +6,8 @@ using PsaMapping.Engine.Mapping;
 // PSAMAPPING_TEST_TABLE_CONNECTION (Azurite in the tests; never on the command line):
 //   crash STORE                        saves forever, mapping n in revision n
 //   concurrent STORE WORKER COUNT      saves COUNT mappings of its own, one save each
+//   sync STORE CUSTOMERID on|off       turns one saved mapping's sync switch on or off
+//   remove STORE CUSTOMERID            removes one customer's mapping
 //   lock STORE HOLDER SECONDS          takes the sync lock, prints "acquired" (or the error id), then holds it
 //                                      until its standard input closes (or it is killed), and releases it
 // Every mapping's content follows from its number, so a test can tell a completely saved version from a torn one.
@@ -27,6 +29,14 @@ switch (args[0])
             await store.SaveAsync(_ => new[] { MappingEdit.Upsert(Worker.Mapping(worker, n)) }, "worker-" + worker);
         }
         return 0;
+    case "sync" when args.Length == 4:
+        Guid id = Guid.Parse(args[2]);
+        bool on = args[3] == "on";
+        var synced = await store.SaveAsync(current => new[] { MappingEdit.Upsert(current.Find(id)!.WithSyncEnabled(on)) }, "other-process");
+        return synced.Changed == 1 ? 0 : 1;
+    case "remove" when args.Length == 3:
+        var removed = await store.SaveAsync(_ => new[] { MappingEdit.Remove(Guid.Parse(args[2])) }, "other-process");
+        return removed.Removed == 1 ? 0 : 1;
     case "lock" when args.Length == 4:
         SyncLease lease;
         try
@@ -48,7 +58,7 @@ switch (args[0])
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PsaMapping.StoreWorker crash STORE  | concurrent STORE WORKER COUNT | lock FOLDER HOLDER SECONDS");
+    Console.Error.WriteLine("usage: PsaMapping.StoreWorker crash STORE | concurrent STORE WORKER COUNT | sync STORE CUSTOMERID on|off | remove STORE CUSTOMERID | lock STORE HOLDER SECONDS");
     return 2;
 }
 

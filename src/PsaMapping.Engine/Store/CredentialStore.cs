@@ -45,7 +45,7 @@ namespace PsaMapping.Engine.Store
     /// <summary>
     /// credentials.json in the store folder: the saved Sophos Central and Autotask credentials. Written
     /// atomically under the store's cross-process lock; on Unix mode 0600 in a 0700 folder, and a file that
-    /// group or others can read is refused rather than used.
+    /// group or others can read, or one that is a link, is refused rather than used.
     /// </summary>
     public sealed class CredentialStore
     {
@@ -144,7 +144,9 @@ namespace PsaMapping.Engine.Store
         private void Update(Action<JObject> change)
         {
             StoreFolder.Ensure(Folder);
-            using (FileLock.Acquire(Path.Combine(Folder, ".credentials.lock"), TimeSpan.FromSeconds(30)))
+            string lockPath = Path.Combine(Folder, ".credentials.lock");
+            StoreFolder.RefuseLinkOrFolder(lockPath);
+            using (FileLock.Acquire(lockPath, TimeSpan.FromSeconds(30)))
             {
                 JObject root = Read() ?? new JObject();
                 root["schemaVersion"] = SchemaVersion;
@@ -156,6 +158,8 @@ namespace PsaMapping.Engine.Store
         /// <summary>The file's content; null when there is none. Refuses a file others can read, or one it cannot understand.</summary>
         private JObject? Read()
         {
+            // A link could hand PsaMapping someone else's file, or send a save of secrets wherever it points.
+            StoreFolder.RefuseLinkOrFolder(FilePath);
             if (!File.Exists(FilePath)) return null;
 
             int? mode = UnixPermissions.Get(FilePath);

@@ -24,7 +24,7 @@ public sealed class StoreProcessTests : IDisposable
 
     private Process StartWorker(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PsaMapping.StoreWorker.dll"));
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         return Process.Start(start)!;
@@ -91,6 +91,44 @@ public sealed class StoreProcessTests : IDisposable
         Assert.Equal(400, history.Count);
         Assert.Equal(0, history.Skipped);
         Assert.Equal(Enumerable.Range(1, 400).Select(r => (long)r), history.Select(e => e.Revision).OrderBy(r => r));
+    }
+
+    [Fact]
+    public async Task Two_processes_taking_the_sync_lock_at_once_one_holds_it_and_the_other_is_told_who_and_until_when()
+    {
+        using Process first = StartWorker("lock", _folder, "host-1", "600");
+        using Process second = StartWorker("lock", _folder, "host-2", "600");
+        string?[] said = await Task.WhenAll(first.StandardOutput.ReadLineAsync(), second.StandardOutput.ReadLineAsync());
+
+        Assert.Single(said, s => s == "acquired");
+        string refusal = Assert.Single(said, s => s != "acquired")!;
+        Assert.StartsWith("SyncLocked", refusal);
+        Assert.Contains(said[0] == "acquired" ? "host-1" : "host-2", refusal);
+        Assert.Contains("until", refusal);
+
+        Process holder = said[0] == "acquired" ? first : second;
+        holder.StandardInput.Close(); // done: it releases the lock
+        await holder.WaitForExitAsync();
+        Assert.Equal(0, holder.ExitCode);
+        SyncLease next = await new FolderMappingStore(_folder).AcquireSyncLockAsync("test", TimeSpan.FromMinutes(1));
+        Assert.Equal("test", next.Holder);
+    }
+
+    [Fact]
+    public async Task The_sync_lock_of_a_killed_process_is_refused_until_it_expires_then_taken()
+    {
+        using Process crashed = StartWorker("lock", _folder, "crashed-host", "600");
+        Assert.Equal("acquired", await crashed.StandardOutput.ReadLineAsync());
+        crashed.Kill();
+        await crashed.WaitForExitAsync();
+
+        var refused = await Assert.ThrowsAsync<PsaMappingException>(() => new FolderMappingStore(_folder).AcquireSyncLockAsync("next", TimeSpan.FromMinutes(1)));
+        Assert.Equal("SyncLocked", refused.ErrorId);
+        Assert.Contains("crashed-host", refused.Message);
+
+        var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddSeconds(601));
+        SyncLease taken = await new FolderMappingStore(_folder, later).AcquireSyncLockAsync("next", TimeSpan.FromMinutes(1));
+        Assert.Equal("next", taken.Holder);
     }
 
     private long CurrentRevision()
