@@ -39,27 +39,38 @@ namespace PsaMapping.Engine.Store
         }
 
         /// <summary>
-        /// On Unix, an existing folder that group or others may use is made 0700 (the README's promise). When
-        /// that is impossible (someone else owns it) a folder others can write is refused; one they can only
-        /// read is used as it is (the credentials file in it is 0600 and refused otherwise).
+        /// On Unix, an existing folder that group or others may use is made 0700 (the README's promise). A folder
+        /// meant to be shared (the sticky bit, like /tmp) is never changed, and neither is one PsaMapping cannot
+        /// change (someone else owns it): such a folder is refused when others can write in it, and used as it
+        /// is when they can only read it (the credentials file in it is 0600 and refused otherwise).
         /// </summary>
         public static void Secure(string folder)
         {
             int? mode = UnixPermissions.Get(folder);
             if (!mode.HasValue || (mode.Value & UnixPermissions.GroupOrOthers) == 0) return;
-            try
+            string? why = null;
+            if ((mode.Value & UnixPermissions.Sticky) != 0)
             {
-                UnixPermissions.Set(folder, UnixPermissions.OwnerOnlyFolder);
-                return;
+                why = "it is a folder shared by everyone";
             }
-            catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
+            else
             {
-                if ((mode.Value & UnixPermissions.GroupOrOthersWrite) == 0) return;
-                throw new PsaMappingException("MappingStoreFolderInsecure", PsaErrorKind.Forbidden,
-                    $"The store folder '{folder}' can be written by other users (mode {Convert.ToString(mode.Value, 8)}) and PsaMapping cannot make it private ({ex.Message}), " +
-                    $"so it is not used. Set ${EnvironmentVariable} to a folder of your own, or have its owner run: chmod 700 '{folder}'.", ex)
-                { Target = folder };
+                try
+                {
+                    UnixPermissions.Set(folder, UnixPermissions.OwnerOnlyFolder);
+                    return;
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException)
+                {
+                    why = ex.Message;
+                }
             }
+
+            if ((mode.Value & UnixPermissions.GroupOrOthersWrite) == 0) return;
+            throw new PsaMappingException("MappingStoreFolderInsecure", PsaErrorKind.Forbidden,
+                $"The store folder '{folder}' can be written by other users (mode {Convert.ToString(mode.Value, 8)}) and PsaMapping may not make it private ({why}), " +
+                $"so it is not used. Set ${EnvironmentVariable} to a folder of your own (it is created private), or have the folder's owner run: chmod 700 '{folder}'.")
+            { Target = folder };
         }
 
         /// <summary>Refuses a store file that is a symbolic link (or junction): following it would read or write wherever it points.</summary>

@@ -16,6 +16,7 @@ namespace PsaMapping.Engine.Store
         public const int OwnerOnlyFolder = 0x1C0; // 0700
         public const int GroupOrOthers = 0x3F;    // 0077
         public const int GroupOrOthersWrite = 0x12; // 0022
+        public const int Sticky = 0x200;          // 01000
 
         private static readonly Type? ModeType = typeof(File).Assembly.GetType("System.IO.UnixFileMode");
         private static readonly MethodInfo? GetMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });

@@ -174,6 +174,21 @@ public sealed class StoreTrustTests : IDisposable
         Assert.Equal(0x1C0, UnixPermissions.Get(_folder));
     }
 
+    [Fact]
+    public void A_shared_store_folder_like_tmp_is_refused_and_never_changed()
+    {
+        if (!UnixPermissions.IsUnix) return;
+        Directory.CreateDirectory(_folder);
+        UnixPermissions.Set(_folder, 0x3FF); // 1777, as /tmp
+
+        var error = Refused(() => Store().Save(Upsert(Map(1)), "a"));
+
+        Assert.Equal("MappingStoreFolderInsecure", error.ErrorId);
+        Assert.Contains("chmod 700", error.Message);
+        Assert.Equal(0x3FF, UnixPermissions.Get(_folder));
+        Assert.False(File.Exists(Path.Combine(_folder, FolderMappingStore.FileName)));
+    }
+
     private static System.Security.SecureString Secure(string text)
     {
         var secure = new System.Security.SecureString();
