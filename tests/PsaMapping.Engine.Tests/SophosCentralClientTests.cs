@@ -265,4 +265,38 @@ public sealed class SophosCentralClientProtocolTests
         var customers = await client.GetCustomersAsync(false, null, CancellationToken.None);
         Assert.Equal(207, customers.Count);
     }
+
+    [Fact]
+    public async Task Usage_items_with_an_empty_or_missing_account_have_no_customer_id()
+    {
+        var handler = new StubHandler((request, _, _) => Answer(request, uri => uri.Contains("/billing/usage/2026/03") ? Json(
+            "{\"items\":[{\"accountId\":\"\",\"productCode\":\"CIXA\",\"billableQuantity\":2}," +
+            "{\"productCode\":\"CIXA\",\"billableQuantity\":3}," +
+            "{\"accountId\":\"11111111-1111-1111-1111-111111111111\",\"productCode\":\" CEMAIL \",\"billableQuantity\":4.0,\"unitPrice\":\"1.90\"}]," +
+            "\"pages\":{\"size\":100}}") : null));
+        using SophosCentralClient client = Client(handler);
+        await client.ConnectAsync(CancellationToken.None);
+
+        SophosUsageReport report = await client.GetUsageAsync(2026, 3, false, null, CancellationToken.None);
+
+        Assert.Equal(new Guid?[] { null, null, Guid.Parse("11111111-1111-1111-1111-111111111111") }, report.Items.Select(i => i.SophosCustomerId));
+        Assert.Equal("CEMAIL", report.Items[2].ProductCode);
+        Assert.Equal("1.90", report.Items[2].UnitPrice);
+        Assert.Equal("/partner/v1/billing/usage/2026/03", handler.Requests.Last().RequestUri!.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Usage_key_paging_that_repeats_a_key_stops_with_an_error_instead_of_looping()
+    {
+        var handler = new StubHandler((request, _, _) => Answer(request, uri => uri.Contains("/billing/usage/")
+            ? Json("{\"items\":[{\"productCode\":\"CIXA\",\"billableQuantity\":1}],\"pages\":{\"nextKey\":\"same\"}}")
+            : null));
+        using SophosCentralClient client = Client(handler);
+        await client.ConnectAsync(CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<PsaMappingException>(() => client.GetUsageAsync(2026, 3, false, null, CancellationToken.None));
+
+        Assert.Equal("SophosInvalidResponse", error.ErrorId);
+        Assert.Equal(2, handler.Requests.Count(r => r.RequestUri!.AbsolutePath.Contains("/billing/usage/")));
+    }
 }

@@ -81,7 +81,9 @@ namespace PsaMapping.Engine.Sophos
     /// <summary>One item of the monthly billing usage report (field names as Sophos's clients read them).</summary>
     internal sealed class UsageItemDto
     {
-        public Guid? AccountId { get; set; }
+        /// <summary>Text, not a Guid: an item without an account may carry null, nothing or an empty string.</summary>
+        public string? AccountId { get; set; }
+
         public string? AssignedAccountIdentifier { get; set; }
 
         [JsonProperty(Required = Required.Always)]
@@ -106,7 +108,8 @@ namespace PsaMapping.Engine.Sophos
         public string? NetPrice { get; set; }
         public string? NetPriceCurrency { get; set; }
 
-        public SophosUsageItem ToItem(int year, int month) => new SophosUsageItem(year, month, AccountId, AssignedAccountIdentifier, ProductCode.Trim(),
+        public SophosUsageItem ToItem(int year, int month) => new SophosUsageItem(year, month,
+            Guid.TryParse(AccountId, out Guid account) ? account : (Guid?)null, AssignedAccountIdentifier, ProductCode.Trim(),
             Sku, ProductDescription, ProductGroup, BillableQuantity, ActualQuantity, OrderedQuantity, BillingStartDate, BillingEndDate,
             OrderLineItemNumber, UnitPrice, UnitPriceCurrency, NetPrice, NetPriceCurrency);
     }
