@@ -29,15 +29,7 @@ namespace PsaMapping.Engine
 
         /// <summary>Another user name and secret with this credential's integration code.</summary>
         public AutotaskCredential WithUserAndSecret(string userName, SecureString secret) =>
-            new AutotaskCredential(userName, secret, ToSecure(RevealIntegrationCode()));
-
-        internal static SecureString ToSecure(string text)
-        {
-            var secure = new SecureString();
-            foreach (char c in text) secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
-        }
+            new AutotaskCredential(userName, secret, SecretText.ToSecureString(RevealIntegrationCode()));
 
         public override string ToString() => UserName + " (secret and integration code hidden)";
     }

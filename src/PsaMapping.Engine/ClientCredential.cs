@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using System.Security;
 
 namespace PsaMapping.Engine
@@ -23,19 +22,7 @@ namespace PsaMapping.Engine
         public string Id { get; }
 
         /// <summary>The secret as text, for building one request. Callers must not keep or log it.</summary>
-        internal string RevealSecret()
-        {
-            IntPtr pointer = IntPtr.Zero;
-            try
-            {
-                pointer = Marshal.SecureStringToGlobalAllocUnicode(_secret);
-                return Marshal.PtrToStringUni(pointer) ?? string.Empty;
-            }
-            finally
-            {
-                if (pointer != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-            }
-        }
+        internal string RevealSecret() => SecretText.Reveal(_secret);
 
         public override string ToString() => Id + " (secret hidden)";
     }

@@ -119,13 +119,7 @@ namespace PsaMapping
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-            if (value is string text)
-            {
-                var secure = new System.Security.SecureString();
-                foreach (char c in text.Trim()) secure.AppendChar(c);
-                secure.MakeReadOnly();
-                return secure;
-            }
+            if (value is string text) return PsaMapping.Engine.SecretText.ToSecureString(text.Trim());
 
             return inputData;
         }

@@ -15,12 +15,7 @@ public sealed class SophosCentralClientTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    internal static SecureString Secure(string text)
-    {
-        var secure = new SecureString();
-        foreach (char c in text) secure.AppendChar(c);
-        return secure;
-    }
+    internal static SecureString Secure(string text) => SecretText.ToSecureString(text);
 
     private SophosCentralClient Client(TimeProvider? time = null, string? secret = null) =>
         new(new ClientCredential(_server.Options.SophosClientId, Secure(secret ?? _server.Options.SophosClientSecret)),

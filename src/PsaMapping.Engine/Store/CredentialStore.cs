@@ -214,10 +214,7 @@ namespace PsaMapping.Engine.Store
             string? secret = SecretProtector.Unprotect(Text(section, name));
             if (secret == null)
                 throw Unreadable("a saved secret cannot be decrypted here: it was saved by another user or on another computer");
-            var secure = new SecureString();
-            foreach (char c in secret) secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
+            return SecretText.ToSecureString(secret);
         }
 
         /// <summary>A field's text; null when it is missing, null or not a plain value (an object or a list).</summary>

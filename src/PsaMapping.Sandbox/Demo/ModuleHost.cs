@@ -1,7 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Security;
 
 namespace PsaMapping.Sandbox.Demo;
 
@@ -34,10 +33,7 @@ public sealed class ModuleHost : IDisposable
     /// <summary>A credential object as Get-Credential would return it.</summary>
     public static PSCredential Credential(string userName, string password)
     {
-        var secure = new SecureString();
-        foreach (char c in password) secure.AppendChar(c);
-        secure.MakeReadOnly();
-        return new PSCredential(userName, secure);
+        return new PSCredential(userName, new System.Net.NetworkCredential("", password).SecurePassword);
     }
 
     /// <summary>Sets a variable the next scripts can use (e.g. $Sandbox).</summary>
