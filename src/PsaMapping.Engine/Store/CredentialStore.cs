@@ -24,11 +24,15 @@ namespace PsaMapping.Engine.Store
     /// <summary>An Autotask API user kept for unattended use, with where it connects.</summary>
     public sealed class SavedAutotaskCredential
     {
+        /// <summary>
+        /// The one rule for Autotask's addresses: an API address, when given, is used as it is and no zone is
+        /// looked up, so the zone is kept only without one; with neither, the default zone lookup.
+        /// </summary>
         public SavedAutotaskCredential(AutotaskCredential credential, Uri? zoneUri, Uri? apiUri)
         {
             Credential = credential;
-            ZoneUri = zoneUri;
             ApiUri = apiUri;
+            ZoneUri = apiUri != null ? null : zoneUri ?? new Uri(Autotask.AutotaskClient.DefaultZoneUri);
         }
 
         public AutotaskCredential Credential { get; }

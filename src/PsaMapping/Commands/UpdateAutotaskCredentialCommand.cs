@@ -49,9 +49,11 @@ namespace PsaMapping.Commands
                 credential = known.WithUserAndSecret(Credential.UserName, Credential.Password);
             }
 
-            Uri? zoneUri = current != null ? (current.GivenApiUri == null ? current.ZoneUri : null) : saved?.ZoneUri;
-            Uri? apiUri = current != null ? current.GivenApiUri : saved?.ApiUri;
-            if (zoneUri == null && apiUri == null) zoneUri = new Uri(AutotaskClient.DefaultZoneUri);
+            // The session's addresses, else the saved ones.
+            var replacement = current != null
+                ? new SavedAutotaskCredential(credential, current.ZoneUri, current.GivenApiUri)
+                : new SavedAutotaskCredential(credential, saved?.ZoneUri, saved?.ApiUri);
+            Uri? zoneUri = replacement.ZoneUri, apiUri = replacement.ApiUri;
 
             // Check first: a credential that does not work must not replace one that does.
             AutotaskConnection connection = Connections.ConnectAutotask(credential, zoneUri, apiUri, out AutotaskDirectory checkedDirectory);
@@ -66,7 +68,7 @@ namespace PsaMapping.Commands
             if (saved != null)
                 Guard(() =>
                 {
-                    store.Save(new SavedAutotaskCredential(credential, zoneUri, apiUri));
+                    store.Save(replacement);
                     return true;
                 });
 
