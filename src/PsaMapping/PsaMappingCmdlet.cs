@@ -120,6 +120,19 @@ namespace PsaMapping
                 ? LanguagePrimitives.IsTrue(whatIf)
                 : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
+        /// <summary>
+        /// Writes <paramref name="item"/> with the Sophos customer it was looked up for, as note properties:
+        /// they belong to the pipeline, not to the Autotask object, and let the next cmdlet (or a CSV) map one
+        /// to the other. Always added, empty when there is none, so every row has the same columns.
+        /// </summary>
+        internal void WritePassedThrough(object item, Guid? sophosCustomerId, string? sophosCustomerName)
+        {
+            var output = PSObject.AsPSObject(item);
+            output.Properties.Add(new PSNoteProperty("SophosCustomerId", sophosCustomerId));
+            output.Properties.Add(new PSNoteProperty("SophosCustomerName", sophosCustomerName));
+            WriteObject(output);
+        }
+
         /// <summary>Reports one bad item and lets the pipeline go on.</summary>
         protected void WriteItemError(PsaMappingException error) => WriteError(ToErrorRecord(error));
 

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 using PsaMapping.Engine.Matching;
+using PsaMapping.Engine.Suggestions;
 
 namespace PsaMapping.Engine.Autotask
 {
@@ -29,6 +30,8 @@ namespace PsaMapping.Engine.Autotask
         private readonly TimeProvider _time;
         private readonly SemaphoreSlim _companiesLock = new SemaphoreSlim(1, 1);
         private IReadOnlyList<AutotaskCompany>? _allCompanies;
+        private readonly object _indexGate = new object();
+        private CompanyNameIndex? _companyIndex;
 
         public AutotaskDirectory(AutotaskClient client, TimeProvider? timeProvider = null)
         {
@@ -42,31 +45,72 @@ namespace PsaMapping.Engine.Autotask
         public bool HasAllCompanies => _allCompanies != null;
 
         /// <summary>
-        /// Companies whose name matches <paramref name="name"/> as an autocomplete would rank them. Costs one
-        /// request (none when every company is already cached): the server returns the candidates that
-        /// contain any of a few search terms, and the ranking happens here.
+        /// Companies whose name matches <paramref name="name"/> as an autocomplete would rank them: for a person
+        /// typing. Costs one request (none when every company is already cached): the server returns the
+        /// candidates that contain any of a few search terms, and the ranking happens here.
         /// </summary>
         public async Task<IReadOnlyList<Ranked<AutotaskCompany>>> SearchCompaniesAsync(string name, bool includeInactive, int? first,
             CancellationToken cancellationToken)
         {
-            IReadOnlyList<AutotaskCompany> candidates;
+            IReadOnlyList<AutotaskCompany> candidates = await CandidatesAsync(name, includeInactive, cancellationToken).ConfigureAwait(false);
+            IEnumerable<AutotaskCompany> eligible = includeInactive ? candidates : candidates.Where(c => c.IsActive);
+            return AutocompleteRanker.Rank(name, eligible, c => c.AutotaskCompanyName, first);
+        }
+
+        /// <summary>
+        /// The companies whose whole name is closest to a customer's name, best first: "which company is this
+        /// customer?", answered by the matcher <see cref="MappingSuggester"/> uses (legal suffixes, accents,
+        /// transliterations, word order and typos do not matter). Costs one request, like a search, until every
+        /// company is cached; then none.
+        /// </summary>
+        public async Task<IReadOnlyList<(AutotaskCompany Company, CompanyMatch Match)>> MatchCustomerNameAsync(string customerName,
+            bool includeInactive, int? first, CancellationToken cancellationToken)
+        {
+            CompanyNameIndex index;
+            IReadOnlyList<AutotaskCompany> companies;
             if (_allCompanies != null)
             {
-                candidates = _allCompanies;
+                companies = _allCompanies;
+                index = await GetCompanyIndexAsync(cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                IReadOnlyList<string> terms = AutocompleteRanker.ServerSearchTerms(name);
-                var filter = new List<JObject>();
-                if (terms.Count > 0) filter.Add(Filter.Or(terms.Select(term => Filter.Contains("companyName", term))));
-                else filter.Add(Filter.All());
-                if (!includeInactive) filter.Add(Filter.Eq("isActive", true));
-                candidates = await ToCompaniesAsync(await _client.QueryAsync("Companies", Filter.Of(filter.ToArray()), CompanyFields,
-                    cancellationToken, firstPageOnly: true).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                companies = await CandidatesAsync(customerName, includeInactive, cancellationToken).ConfigureAwait(false);
+                index = new CompanyNameIndex(companies.Select(Indexed));
             }
 
-            IEnumerable<AutotaskCompany> eligible = includeInactive ? candidates : candidates.Where(c => c.IsActive);
-            return AutocompleteRanker.Rank(name, eligible, c => c.AutotaskCompanyName, first);
+            var byId = new Dictionary<long, AutotaskCompany>();
+            foreach (AutotaskCompany company in companies) byId[company.AutotaskCompanyId] = company;
+            return index.Best(customerName, int.MaxValue)
+                .Where(match => includeInactive || match.IsActive)
+                .Take(first ?? int.MaxValue)
+                .Select(match => (byId[match.CompanyId], match))
+                .ToList();
+        }
+
+        /// <summary>Every company (inactive ones too) in a name index, built once per session.</summary>
+        public async Task<CompanyNameIndex> GetCompanyIndexAsync(CancellationToken cancellationToken)
+        {
+            IReadOnlyList<AutotaskCompany> all = await GetAllCompaniesAsync(cancellationToken).ConfigureAwait(false);
+            lock (_indexGate)
+                return _companyIndex ??= new CompanyNameIndex(all.Select(Indexed));
+        }
+
+        /// <summary>A company as the name index needs it.</summary>
+        public static IndexedCompany Indexed(AutotaskCompany company) => new IndexedCompany(company.AutotaskCompanyId, company.AutotaskCompanyName,
+            company.IsActive, string.Equals(company.CompanyType, "Customer", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Every company when cached; else one request for those containing a search term of <paramref name="name"/>.</summary>
+        private async Task<IReadOnlyList<AutotaskCompany>> CandidatesAsync(string name, bool includeInactive, CancellationToken cancellationToken)
+        {
+            if (_allCompanies != null) return _allCompanies;
+            IReadOnlyList<string> terms = AutocompleteRanker.ServerSearchTerms(name);
+            var filter = new List<JObject>();
+            if (terms.Count > 0) filter.Add(Filter.Or(terms.Select(term => Filter.Contains("companyName", term))));
+            else filter.Add(Filter.All());
+            if (!includeInactive) filter.Add(Filter.Eq("isActive", true));
+            return await ToCompaniesAsync(await _client.QueryAsync("Companies", Filter.Of(filter.ToArray()), CompanyFields,
+                cancellationToken, firstPageOnly: true).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Every company, fetched once per session in pages of 500.</summary>

@@ -27,20 +27,17 @@ namespace PsaMapping.Engine.Autotask
         /// <summary>How well the name matched the search (0..1); empty when the company was not searched for.</summary>
         public double? MatchScore { get; private set; }
 
-        /// <summary>Exact, StartsWith, WordStartsWith, Contains or Misspelling.</summary>
+        /// <summary>
+        /// How it matched: Exact, StartsWith, WordStartsWith, Contains or Misspelling for a search as typed;
+        /// Similarity for a customer's whole name (<see cref="AutotaskDirectory.MatchCustomerNameAsync"/>).
+        /// </summary>
         public string? MatchKind { get; private set; }
 
-        /// <summary>The Sophos Central customer this company was looked up for, passed through from the pipeline.</summary>
-        public Guid? SophosCustomerId { get; private set; }
-        public string? SophosCustomerName { get; private set; }
-
-        public AutotaskCompany WithMatch(double score, string kind, Guid? sophosCustomerId, string? sophosCustomerName)
+        public AutotaskCompany WithMatch(double score, string kind)
         {
             var copy = (AutotaskCompany)MemberwiseClone();
             copy.MatchScore = Math.Round(score, 4);
             copy.MatchKind = kind;
-            copy.SophosCustomerId = sophosCustomerId;
-            copy.SophosCustomerName = sophosCustomerName;
             return copy;
         }
 
@@ -90,15 +87,10 @@ namespace PsaMapping.Engine.Autotask
         /// <summary>Recurring Service contracts are the only ones usage can be synchronized into.</summary>
         public bool SupportsUsageSync { get; }
 
-        public Guid? SophosCustomerId { get; private set; }
-        public string? SophosCustomerName { get; private set; }
-
-        public AutotaskContract WithContext(string? companyName, Guid? sophosCustomerId, string? sophosCustomerName)
+        public AutotaskContract WithCompanyName(string? companyName)
         {
             var copy = (AutotaskContract)MemberwiseClone();
             copy.AutotaskCompanyName = companyName ?? AutotaskCompanyName;
-            copy.SophosCustomerId = sophosCustomerId;
-            copy.SophosCustomerName = sophosCustomerName;
             return copy;
         }
 

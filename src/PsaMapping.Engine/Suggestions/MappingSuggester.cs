@@ -111,9 +111,8 @@ namespace PsaMapping.Engine.Suggestions
             var matchClock = Stopwatch.StartNew();
             // Inactive companies are indexed too: never suggested with High confidence themselves, they keep a
             // look-alike of a deactivated customer from being picked as if it had no rival.
-            var companies = companiesTask.Result.ToDictionary(c => c.AutotaskCompanyId);
-            var index = new CompanyNameIndex(companies.Values.Select(c => new IndexedCompany(c.AutotaskCompanyId, c.AutotaskCompanyName, c.IsActive,
-                string.Equals(c.CompanyType, "Customer", StringComparison.OrdinalIgnoreCase))));
+            int companies = companiesTask.Result.Count;
+            CompanyNameIndex index = await autotask.GetCompanyIndexAsync(cancellationToken).ConfigureAwait(false);
 
             // Every customer is matched, even when only some are asked for: a company two customers claim
             // equally is never High for either, and that needs all of them.
@@ -124,7 +123,7 @@ namespace PsaMapping.Engine.Suggestions
             observer.Progress(new OperationProgress(activity, "Picking contracts", 2, 3));
             IReadOnlyList<AutotaskContract> contracts = await contractsTask.ConfigureAwait(false);
             TimeSpan fetchTime = clock.Elapsed - matchTime;
-            observer.Verbose($"Read {all.Count} customers, {companies.Count} companies and {contracts.Count} active contracts; matched names in {matchTime.TotalMilliseconds:0} ms.");
+            observer.Verbose($"Read {all.Count} customers, {companies} companies and {contracts.Count} active contracts; matched names in {matchTime.TotalMilliseconds:0} ms.");
             var contractsByCompany = contracts.ToLookup(c => c.AutotaskCompanyId);
             var mapped = new HashSet<Guid>(saved.Mappings.Select(m => m.SophosCustomerId));
             var wanted = options.CustomerIds == null ? null : new HashSet<Guid>(options.CustomerIds);
@@ -140,7 +139,7 @@ namespace PsaMapping.Engine.Suggestions
                 if (suggestion.Score >= options.MinimumScore) suggestions.Add(suggestion);
             }
 
-            return new SuggestionRun(suggestions, fetchTime, matchTime, companies.Count, contracts.Count);
+            return new SuggestionRun(suggestions, fetchTime, matchTime, companies, contracts.Count);
         }
 
         private static MappingSuggestion Suggest(SophosCustomer customer, CompanySuggestion match, ILookup<long, AutotaskContract> contractsByCompany, bool isMapped)

@@ -46,7 +46,7 @@ namespace PsaMapping.Commands
 
             if (Save)
                 Connections.SaveCredential($"the Autotask credential of API user {credential.UserName}",
-                    store => store.Save(new SavedAutotaskCredential(credential, ApiUri == null ? ZoneUri : null, ApiUri)));
+                    store => store.Save(new SavedAutotaskCredential(credential, ZoneUri, ApiUri)));
 
             WriteRequestSummary();
             WriteObject(connection);

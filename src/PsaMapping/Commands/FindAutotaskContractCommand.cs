@@ -105,15 +105,15 @@ namespace PsaMapping.Commands
             if (ParameterSetName == AllCompanies)
             {
                 foreach (AutotaskContract contract in contracts)
-                    WriteObject(contract.WithContext(names.TryGetValue(contract.AutotaskCompanyId, out string? name) ? name : null, null, null));
+                    WritePassedThrough(contract.WithCompanyName(names.TryGetValue(contract.AutotaskCompanyId, out string? name) ? name : null), null, null);
             }
             else
             {
                 // In input order, each piped item with its own company's contracts and its Sophos customer.
                 foreach (Request request in _requests)
                     foreach (AutotaskContract contract in byCompany[request.CompanyId])
-                        WriteObject(contract.WithContext(names.TryGetValue(request.CompanyId, out string? name) ? name : null,
-                            request.SophosCustomerId, request.SophosCustomerName));
+                        WritePassedThrough(contract.WithCompanyName(names.TryGetValue(request.CompanyId, out string? name) ? name : null),
+                            request.SophosCustomerId, request.SophosCustomerName);
             }
 
             WriteRequestSummary();

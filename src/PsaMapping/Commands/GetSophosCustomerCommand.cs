@@ -15,9 +15,6 @@ namespace PsaMapping.Commands
         public const string ByName = "ByName";
         public const string ById = "ById";
 
-        // Below this many ids, one request each is cheaper than reading every page of the list.
-        private const int SingleLookupsBeforeFullList = 5;
-
         private SophosCentralClient? _client;
         private int _singleLookups;
 
@@ -54,10 +51,9 @@ namespace PsaMapping.Commands
 
             foreach (Guid id in Id)
             {
-                SophosCustomer? customer = _singleLookups < SingleLookupsBeforeFullList
-                    ? Run((observer, token) => client.GetCustomerAsync(id, token))
-                    : Run((observer, token) => client.GetCustomersAsync(false, observer, token)).FirstOrDefault(c => c.SophosCustomerId == id);
-                _singleLookups++;
+                SophosCustomer? customer = RequestBudget.ListAllCustomersBefore(++_singleLookups)
+                    ? Run((observer, token) => client.GetCustomersAsync(false, observer, token)).FirstOrDefault(c => c.SophosCustomerId == id)
+                    : Run((observer, token) => client.GetCustomerAsync(id, token));
 
                 if (customer != null)
                     WriteObject(customer);
