@@ -194,15 +194,16 @@ namespace PsaMapping.Engine.Autotask
             return contracts.Where(c => wanted.Contains(c.ContractName)).ToList();
         }
 
-        /// <summary>Companies named exactly like one of <paramref name="names"/> (ignoring case; 500 names a request).</summary>
+        /// <summary>Companies named like one of <paramref name="names"/> by <see cref="CompanyResolver.Key"/> (500 names a request).</summary>
         public async Task<IReadOnlyList<AutotaskCompany>> GetCompaniesByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
         {
-            var wanted = new HashSet<string>(names.Select(n => n.Trim()), StringComparer.OrdinalIgnoreCase);
+            var wanted = new HashSet<string>(names.Select(CompanyResolver.Key));
             if (wanted.Count == 0) return Array.Empty<AutotaskCompany>();
-            IReadOnlyList<AutotaskCompany> companies = _allCompanies ?? await ToCompaniesAsync((await Task.WhenAll(Chunks(wanted.ToList()).Select(chunk =>
+            var asked = names.Select(n => n.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            IReadOnlyList<AutotaskCompany> companies = _allCompanies ?? await ToCompaniesAsync((await Task.WhenAll(Chunks(asked).Select(chunk =>
                 _client.QueryAsync("Companies", Filter.Of(Filter.In("companyName", chunk)), CompanyFields, cancellationToken))).ConfigureAwait(false))
                 .SelectMany(rows => rows).ToList(), cancellationToken).ConfigureAwait(false);
-            return companies.Where(c => wanted.Contains(c.AutotaskCompanyName.Trim())).ToList();
+            return companies.Where(c => wanted.Contains(CompanyResolver.Key(c.AutotaskCompanyName))).ToList();
         }
 
         private async Task<IReadOnlyList<AutotaskContract>> QueryContractsInAsync<T>(string field, IEnumerable<T> values, List<JObject> conditions,

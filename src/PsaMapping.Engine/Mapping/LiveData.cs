@@ -41,8 +41,8 @@ namespace PsaMapping.Engine.Mapping
         private LiveData WithCustomers(IReadOnlyList<SophosCustomer> customers) =>
             new LiveData(customers, Companies.Values, Contracts.Values, Array.Empty<AutotaskContract>());
 
-        /// <summary>Names compare as the Sophos page and Autotask do: ignoring case and surrounding spaces.</summary>
-        public static string Key(string? name) => (name ?? string.Empty).Trim().ToUpperInvariant();
+        /// <summary>Names compare as the Sophos page and Autotask do: ignoring case and surrounding spaces (<see cref="CompanyResolver.Key"/>).</summary>
+        public static string Key(string? name) => CompanyResolver.Key(name);
 
         /// <summary>Everything Set-PsaMapping needs to check <paramref name="requests"/>.</summary>
         public static async Task<LiveData> ForRequestsAsync(IReadOnlyCollection<MappingRequest> requests, SophosCentralClient sophos,

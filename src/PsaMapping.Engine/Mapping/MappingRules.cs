@@ -138,15 +138,7 @@ namespace PsaMapping.Engine.Mapping
             }
             else if (!string.IsNullOrWhiteSpace(request.AutotaskCompanyName))
             {
-                var matches = live.CompaniesByName[LiveData.Key(request.AutotaskCompanyName)].ToList();
-                if (matches.Count == 0)
-                    throw Fail("AutotaskCompanyNotFound", PsaErrorKind.NotFound,
-                        $"No Autotask company is named '{UserText.Clip(request.AutotaskCompanyName)}'. Use Find-AutotaskCompany {UserText.Quoted(request.AutotaskCompanyName)} to find the exact name.");
-                if (matches.Count > 1)
-                    throw Fail("AutotaskCompanyAmbiguous", PsaErrorKind.InvalidArgument,
-                        $"Several Autotask companies are named '{UserText.Clip(request.AutotaskCompanyName)}': " +
-                        string.Join(", ", matches.Select(c => $"id {c.AutotaskCompanyId}{(c.IsActive ? "" : " (inactive)")}")) + ". Give the one you mean with -AutotaskCompanyId.");
-                company = matches[0];
+                company = CompanyResolver.Resolve(request.AutotaskCompanyName!, live.CompaniesByName[LiveData.Key(request.AutotaskCompanyName)]);
             }
 
             AutotaskContract contract = ResolveContract(request, company, live);

@@ -121,21 +121,19 @@ namespace PsaMapping.Commands
 
         private AutotaskCompany ResolveCompany(AutotaskDirectory directory)
         {
-            IReadOnlyList<AutotaskCompany> matches = Run((observer, token) => directory.GetCompaniesByNameAsync(Company, token));
-            if (matches.Count == 1) return matches[0];
-
-            if (matches.Count > 1)
-                throw Terminate(new PsaMappingException("AutotaskCompanyAmbiguous", PsaErrorKind.InvalidArgument,
-                    $"Several Autotask companies are named '{Company}': " +
-                    string.Join(", ", matches.Select(c => $"{c.AutotaskCompanyName} (id {c.AutotaskCompanyId}{(c.IsActive ? "" : ", inactive")})")) +
-                    ". Give the one you mean with -AutotaskCompanyId.")
-                { Target = Company });
-
-            var similar = Run((observer, token) => directory.SearchCompaniesAsync(Company, true, 3, token));
-            string hint = similar.Count == 0 ? "" : " Similar names: " + string.Join(", ", similar.Select(r => $"'{r.Item.AutotaskCompanyName}' (id {r.Item.AutotaskCompanyId})")) + ".";
-            throw Terminate(new PsaMappingException("AutotaskCompanyNotFound", PsaErrorKind.NotFound,
-                $"No Autotask company is named '{Company}'.{hint} Use Find-AutotaskCompany to search by part of the name.")
-            { Target = Company });
+            IReadOnlyList<AutotaskCompany> named = Run((observer, token) => directory.GetCompaniesByNameAsync(Company, token));
+            try
+            {
+                // Similar names only when nothing is named so: the hint costs a search request.
+                IEnumerable<AutotaskCompany>? similar = named.Count > 0 ? null
+                    : Run((observer, token) => directory.SearchCompaniesAsync(Company, true, 3, token)).Select(r => r.Item);
+                return CompanyResolver.Resolve(Company, named, similar);
+            }
+            catch (PsaMappingException error)
+            {
+                error.Target = Company;
+                throw Terminate(error);
+            }
         }
     }
 }
