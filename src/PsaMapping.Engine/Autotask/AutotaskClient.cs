@@ -26,8 +26,8 @@ namespace PsaMapping.Engine.Autotask
         /// <summary>Most rows one query page may return.</summary>
         public const int MaxRecords = 500;
 
-        public const string ZoneEndpoint = "autotask.zone";
-        public static string EntityEndpoint(string entity) => "autotask." + entity;
+        public const string ZoneEndpoint = EndpointNames.AutotaskZone;
+        public static string EntityEndpoint(string entity) => EndpointNames.AutotaskEntity(entity);
 
         private readonly Uri _zoneBase;
         private readonly Uri? _givenApiBase;

@@ -29,11 +29,11 @@ namespace PsaMapping.Engine.Sophos
         public const int TenantPageSize = PageSize;
 
         // Endpoint keys: the same names the sandbox counts requests under.
-        public const string TokenEndpoint = "sophos.token";
-        public const string WhoAmIEndpoint = "sophos.whoami";
-        public const string TenantsEndpoint = "sophos.tenants";
-        public const string TenantEndpoint = "sophos.tenant";
-        public const string UsageEndpoint = "sophos.usage";
+        public const string TokenEndpoint = EndpointNames.SophosToken;
+        public const string WhoAmIEndpoint = EndpointNames.SophosWhoAmI;
+        public const string TenantsEndpoint = EndpointNames.SophosTenants;
+        public const string TenantEndpoint = EndpointNames.SophosTenant;
+        public const string UsageEndpoint = EndpointNames.SophosUsage;
 
         private static readonly TimeSpan LongestRefreshMargin = TimeSpan.FromSeconds(120);
 
