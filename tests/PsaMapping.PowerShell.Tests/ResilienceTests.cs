@@ -25,6 +25,24 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_tab_on_a_service_that_does_not_answer_completes_nothing_instead_of_waiting_for_retries()
+    {
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { CompanyCount = 50 });
+        using ModuleHost host = Sessions.ConnectedToAutotask(server);
+        server.Faults.LatencyMs = 120_000; // an answer after two minutes is no answer for a Tab
+        long before = server.Counters.Requests(SandboxEndpoints.AutotaskEntity("Companies"));
+
+        HostResult result = host.Invoke(
+            "$line = 'Find-AutotaskContract -Company conto'; [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches");
+
+        server.Faults.LatencyMs = 0;
+        Assert.True(result.Succeeded);
+        Assert.Empty(result.Output);
+        // Given up within the completion's own short deadline: no attempt timed out and was retried.
+        Assert.Equal(before + 1, server.Counters.Requests(SandboxEndpoints.AutotaskEntity("Companies")));
+    }
+
+    [Fact]
     public async Task A_token_the_server_no_longer_accepts_is_renewed_without_the_user_noticing()
     {
         // The sandbox's clock runs ahead past the token's hour while the module's does not: the module still
