@@ -356,7 +356,7 @@ namespace PsaMapping.Engine.Autotask
     }
 
     /// <summary>What Connect-Autotask returns: who we are connected as and where. Never holds a secret.</summary>
-    public sealed class AutotaskConnection
+    public sealed record AutotaskConnection
     {
         public AutotaskConnection(string userName, Uri apiUri, Uri? zoneUri)
         {

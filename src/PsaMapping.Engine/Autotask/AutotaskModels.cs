@@ -3,7 +3,7 @@ using System;
 namespace PsaMapping.Engine.Autotask
 {
     /// <summary>An Autotask company (account), as Find-AutotaskCompany outputs it.</summary>
-    public sealed class AutotaskCompany
+    public sealed record AutotaskCompany
     {
         public AutotaskCompany(long id, string name, string? companyNumber, string? companyType, bool isActive, long? parentCompanyId)
         {
@@ -25,27 +25,21 @@ namespace PsaMapping.Engine.Autotask
         public long? ParentCompanyId { get; }
 
         /// <summary>How well the name matched the search (0..1); empty when the company was not searched for.</summary>
-        public double? MatchScore { get; private set; }
+        public double? MatchScore { get; private init; }
 
         /// <summary>
         /// How it matched: Exact, StartsWith, WordStartsWith, Contains or Misspelling for a search as typed;
         /// Similarity for a customer's whole name (<see cref="AutotaskDirectory.MatchCustomerNameAsync"/>).
         /// </summary>
-        public string? MatchKind { get; private set; }
+        public string? MatchKind { get; private init; }
 
-        public AutotaskCompany WithMatch(double score, string kind)
-        {
-            var copy = (AutotaskCompany)MemberwiseClone();
-            copy.MatchScore = Math.Round(score, 4);
-            copy.MatchKind = kind;
-            return copy;
-        }
+        public AutotaskCompany WithMatch(double score, string kind) => this with { MatchScore = Math.Round(score, 4), MatchKind = kind };
 
         public override string ToString() => AutotaskCompanyName;
     }
 
     /// <summary>An Autotask contract, as Find-AutotaskContract outputs it.</summary>
-    public sealed class AutotaskContract
+    public sealed record AutotaskContract
     {
         public AutotaskContract(long id, string name, string? contractNumber, long companyId, string? companyName,
             string? contractType, string? status, DateTime? startDate, DateTime? endDate, bool isActive, bool isExpired, bool supportsUsageSync)
@@ -68,7 +62,7 @@ namespace PsaMapping.Engine.Autotask
         public string ContractName { get; }
         public string? ContractNumber { get; }
         public long AutotaskCompanyId { get; }
-        public string? AutotaskCompanyName { get; private set; }
+        public string? AutotaskCompanyName { get; private init; }
 
         /// <summary>The contract type's label (Recurring Service, Fixed Price, ...).</summary>
         public string? ContractType { get; }
@@ -87,12 +81,7 @@ namespace PsaMapping.Engine.Autotask
         /// <summary>Recurring Service contracts are the only ones usage can be synchronized into.</summary>
         public bool SupportsUsageSync { get; }
 
-        public AutotaskContract WithCompanyName(string? companyName)
-        {
-            var copy = (AutotaskContract)MemberwiseClone();
-            copy.AutotaskCompanyName = companyName ?? AutotaskCompanyName;
-            return copy;
-        }
+        public AutotaskContract WithCompanyName(string? companyName) => this with { AutotaskCompanyName = companyName ?? AutotaskCompanyName };
 
         public override string ToString() => ContractName;
     }

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace PsaMapping.Engine.Sophos
 {
     /// <summary>A Sophos Central customer (tenant) of the partner, as Get-SophosCustomer outputs it.</summary>
-    public sealed class SophosCustomer
+    public sealed record SophosCustomer
     {
         public SophosCustomer(Guid id, string name, string? showAs, string? dataRegion, string? dataGeography,
             string? billingType, string? apiHost)
@@ -32,7 +32,7 @@ namespace PsaMapping.Engine.Sophos
     }
 
     /// <summary>What Connect-SophosCentral returns: who we are connected as. Never holds a secret or token.</summary>
-    public sealed class SophosConnection
+    public sealed record SophosConnection
     {
         public SophosConnection(Guid partnerId, string clientId, Uri apiHost, Uri authUri, DateTimeOffset tokenExpiresAt)
         {

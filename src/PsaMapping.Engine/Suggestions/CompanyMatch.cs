@@ -4,7 +4,7 @@ using System.Globalization;
 namespace PsaMapping.Engine.Suggestions
 {
     /// <summary>One company suggested for a customer name, with how close it is and why.</summary>
-    public sealed class CompanyMatch
+    public sealed record CompanyMatch
     {
         public CompanyMatch(long companyId, string companyName, double score, string reason, bool isActive = true, bool isCustomer = true)
         {

@@ -1,7 +1,7 @@
 namespace PsaMapping.Engine.Suggestions
 {
     /// <summary>The suggestion for one customer from <see cref="BatchConfidence.SuggestAll"/>.</summary>
-    public sealed class CompanySuggestion
+    public sealed record CompanySuggestion
     {
         public CompanySuggestion(string customerName, CompanyMatch? best, CompanyMatch? runnerUp, SuggestionConfidence confidence,
             string? competingCustomer, CompanyMatch? inactiveTwin = null)

@@ -1,7 +1,7 @@
 namespace PsaMapping.Engine.Suggestions
 {
     /// <summary>One Autotask company as the <see cref="CompanyNameIndex"/> needs it.</summary>
-    public readonly struct IndexedCompany
+    public readonly record struct IndexedCompany
     {
         /// <param name="id">The Autotask company id.</param>
         /// <param name="name">The company name as stored in Autotask (null is treated as empty).</param>

@@ -59,7 +59,7 @@ namespace PsaMapping.Engine.Suggestions
     }
 
     /// <summary>What one run did, for -Verbose and the benchmark.</summary>
-    public sealed class SuggestionRun
+    public sealed record SuggestionRun
     {
         public SuggestionRun(IReadOnlyList<MappingSuggestion> suggestions, TimeSpan fetchTime, TimeSpan matchTime, int companies, int contracts)
         {
