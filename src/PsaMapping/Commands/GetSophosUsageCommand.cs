@@ -14,40 +14,11 @@ namespace PsaMapping.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SophosUsage")]
     [OutputType(typeof(SophosUsageItem))]
-    public sealed class GetSophosUsageCommand : PsaMappingCmdlet
+    public sealed class GetSophosUsageCommand : UsageMonthCmdlet
     {
-        private readonly List<string> _names = new List<string>();
-        private readonly List<Guid> _ids = new List<Guid>();
-
-        /// <summary>The year; with -Month. Default: the previous calendar month (UTC).</summary>
-        [Parameter]
-        [ValidateRange(2000, 9999)]
-        public int? Year { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 12)]
-        public int? Month { get; set; }
-
-        /// <summary>Only these customers (wildcards allowed).</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("SophosCustomerName")]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(SophosCustomerNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[]? SophosCustomer { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public Guid[]? SophosCustomerId { get; set; }
-
         /// <summary>Read the report again instead of using the one cached in this session.</summary>
         [Parameter]
         public SwitchParameter Refresh { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            if (SophosCustomer != null) _names.AddRange(SophosCustomer);
-            if (SophosCustomerId != null) _ids.AddRange(SophosCustomerId);
-        }
 
         protected override void EndProcessing()
         {

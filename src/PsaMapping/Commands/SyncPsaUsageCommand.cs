@@ -15,31 +15,8 @@ namespace PsaMapping.Commands
     /// </summary>
     [Cmdlet(VerbsData.Sync, "PsaUsage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(SyncLine))]
-    public sealed class SyncPsaUsageCommand : PsaMappingCmdlet
+    public sealed class SyncPsaUsageCommand : UsageMonthCmdlet
     {
-        private readonly List<string> _names = new List<string>();
-        private readonly List<Guid> _ids = new List<Guid>();
-
-        /// <summary>The usage year; with -Month. Default: the previous calendar month (UTC).</summary>
-        [Parameter]
-        [ValidateRange(2000, 9999)]
-        public int? Year { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 12)]
-        public int? Month { get; set; }
-
-        /// <summary>Only these customers (names of saved mappings, wildcards allowed).</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("SophosCustomerName")]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(SophosCustomerNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[]? SophosCustomer { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public Guid[]? SophosCustomerId { get; set; }
-
         /// <summary>When the adjustments take effect. Default: the first day of the month after the usage month.</summary>
         [Parameter]
         public DateTime? EffectiveDate { get; set; }
@@ -47,12 +24,6 @@ namespace PsaMapping.Commands
         /// <summary>Lets an adjustment add a mapped service the contract does not have yet (as Autotask does).</summary>
         [Parameter]
         public SwitchParameter AddMissingService { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            if (SophosCustomer != null) _names.AddRange(SophosCustomer);
-            if (SophosCustomerId != null) _ids.AddRange(SophosCustomerId);
-        }
 
         protected override void EndProcessing()
         {
