@@ -587,6 +587,7 @@ Describe 'Customer names with wildcard characters' {
         @{ Command = 'Remove-PsaMapping'; Cmdlet = 'RemovePsaMappingCommand' }
         @{ Command = 'Get-PsaMappingHistory'; Cmdlet = 'GetPsaMappingHistoryCommand' }
         @{ Command = 'Get-SophosCustomer'; Cmdlet = 'GetSophosCustomerCommand' }
+        @{ Command = 'Get-SophosUsage'; Cmdlet = 'GetSophosUsageCommand' }
     ) {
         Write-MappingFile @{ $AcmeEu = 'Acme [EU]' }
         Remove-PsaMapping 'Acme [EU]' -Confirm:$false -ErrorAction Stop # one history entry to search

@@ -43,12 +43,12 @@ namespace PsaMapping.Commands
             IEnumerable<SophosUsageItem> selected = usable;
             if (_names.Count > 0 || _ids.Count > 0)
             {
-                var patterns = _names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
+                NameFilter filter = Guard(() => NameFilter.Create(_names, customers.Select(c => c.SophosCustomerName)));
                 var ids = new HashSet<Guid>(_ids);
-                ids.UnionWith(customers.Where(c => patterns.Any(p => p.IsMatch(c.SophosCustomerName))).Select(c => c.SophosCustomerId));
-                foreach (string name in _names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && !customers.Any(c => string.Equals(c.SophosCustomerName, n, StringComparison.OrdinalIgnoreCase))))
+                ids.UnionWith(customers.Where(c => filter.IsMatch(c.SophosCustomerName)).Select(c => c.SophosCustomerId));
+                foreach (var (name, _, _) in filter.Names.Where(n => !n.IsPattern && !n.Matched))
                     WriteItemError(new PsaMappingException("SophosCustomerNotFound", PsaErrorKind.NotFound,
-                        $"The partner has no Sophos Central customer named '{name}'. Run Get-SophosCustomer to list the customers.") { Target = name });
+                        $"The partner has no Sophos Central customer named {UserText.Quoted(name)}. Run Get-SophosCustomer to list the customers.") { Target = name });
                 selected = usable.Where(i => ids.Contains(i.SophosCustomerId!.Value));
             }
 
