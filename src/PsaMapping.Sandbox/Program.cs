@@ -1,16 +1,16 @@
 using System.Globalization;
 
-namespace PsaMapping.Sandbox;
-
-/// <summary>
-/// `PsaMapping.Sandbox [options]` runs the sandbox until Ctrl+C; `PsaMapping.Sandbox demo ...` runs
-/// the demo instead.
-/// </summary>
-internal static class Program
+namespace PsaMapping.Sandbox
 {
-    private const int StandalonePort = 5080;
+    /// <summary>
+    /// `PsaMapping.Sandbox [options]` runs the sandbox until Ctrl+C; `PsaMapping.Sandbox demo ...` runs
+    /// the demo instead.
+    /// </summary>
+    internal static class Program
+    {
+        private const int StandalonePort = 5080;
 
-    private const string Usage = """
+        private const string Usage = """
         PsaMapping sandbox: local stand-in for Sophos Central and Autotask on 127.0.0.1.
 
         Usage: PsaMapping.Sandbox [options]
@@ -31,32 +31,32 @@ internal static class Program
           --help                show this help
         """;
 
-    public static async Task<int> Main(string[] args)
-    {
-        if (args.Length > 0 && args[0] == "demo")
+        public static async Task<int> Main(string[] args)
         {
-            return await Demo.DemoCommand.RunAsync(args[1..]);
-        }
-
-        var options = new SandboxOptions { Port = StandalonePort };
-        try
-        {
-            if (!Parse(args, options))
+            if (args.Length > 0 && args[0] == "demo")
             {
-                Console.WriteLine(Usage);
-                return 0;
+                return await Demo.DemoCommand.RunAsync(args[1..]);
             }
-        }
-        catch (FormatException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-            Console.Error.WriteLine("Run with --help for the options.");
-            return 2;
-        }
 
-        await using var server = await SandboxServer.StartAsync(options);
-        string auth = server.SophosAuthUri.ToString(), api = server.SophosApiUri.ToString(), zone = server.AutotaskZoneUri.ToString();
-        Console.WriteLine($"""
+            var options = new SandboxOptions { Port = StandalonePort };
+            try
+            {
+                if (!Parse(args, options))
+                {
+                    Console.WriteLine(Usage);
+                    return 0;
+                }
+            }
+            catch (FormatException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine("Run with --help for the options.");
+                return 2;
+            }
+
+            await using var server = await SandboxServer.StartAsync(options);
+            string auth = server.SophosAuthUri.ToString(), api = server.SophosApiUri.ToString(), zone = server.AutotaskZoneUri.ToString();
+            Console.WriteLine($"""
             PsaMapping sandbox listening on {server.BaseUri}
               Sophos auth URI : {auth}
               Sophos API URI  : {api}
@@ -79,46 +79,47 @@ internal static class Program
 
             Press Ctrl+C to stop.
             """);
-        await server.WaitForShutdownAsync();
-        return 0;
-    }
-
-    /// <summary>Applies the command line to <paramref name="options"/>; false when help was asked for.</summary>
-    private static bool Parse(string[] args, SandboxOptions options)
-    {
-        var faults = options.Faults;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string name = args[i];
-            if (name is "--help" or "-h" or "-?" or "/?") return false;
-            if (i + 1 >= args.Length) throw new FormatException($"{name} needs a value.");
-            string value = args[++i];
-            switch (name)
-            {
-                case "--port": options.Port = Int(name, value); break;
-                case "--tenants": options.TenantCount = Int(name, value); break;
-                case "--companies": options.CompanyCount = Int(name, value); break;
-                case "--seed": options.Seed = Int(name, value); break;
-                case "--latency-ms": faults.LatencyMs = Int(name, value); break;
-                case "--jitter-ms": faults.LatencyJitterMs = Int(name, value); break;
-                case "--fail-429": faults.Fraction429 = Fraction(name, value); break;
-                case "--fail-5xx": faults.Fraction5xx = Fraction(name, value); break;
-                case "--drop": faults.FractionDropped = Fraction(name, value); break;
-                case "--always-fail": faults.AlwaysFailStatus = Int(name, value); break;
-                case "--token-lifetime": faults.TokenLifetimeSeconds = Int(name, value); break;
-                default: throw new FormatException($"Unknown option {name}.");
-            }
+            await server.WaitForShutdownAsync();
+            return 0;
         }
-        return true;
+
+        /// <summary>Applies the command line to <paramref name="options"/>; false when help was asked for.</summary>
+        private static bool Parse(string[] args, SandboxOptions options)
+        {
+            var faults = options.Faults;
+            for (int i = 0; i < args.Length; i++)
+            {
+                string name = args[i];
+                if (name is "--help" or "-h" or "-?" or "/?") return false;
+                if (i + 1 >= args.Length) throw new FormatException($"{name} needs a value.");
+                string value = args[++i];
+                switch (name)
+                {
+                    case "--port": options.Port = Int(name, value); break;
+                    case "--tenants": options.TenantCount = Int(name, value); break;
+                    case "--companies": options.CompanyCount = Int(name, value); break;
+                    case "--seed": options.Seed = Int(name, value); break;
+                    case "--latency-ms": faults.LatencyMs = Int(name, value); break;
+                    case "--jitter-ms": faults.LatencyJitterMs = Int(name, value); break;
+                    case "--fail-429": faults.Fraction429 = Fraction(name, value); break;
+                    case "--fail-5xx": faults.Fraction5xx = Fraction(name, value); break;
+                    case "--drop": faults.FractionDropped = Fraction(name, value); break;
+                    case "--always-fail": faults.AlwaysFailStatus = Int(name, value); break;
+                    case "--token-lifetime": faults.TokenLifetimeSeconds = Int(name, value); break;
+                    default: throw new FormatException($"Unknown option {name}.");
+                }
+            }
+            return true;
+        }
+
+        private static int Int(string name, string value) =>
+            int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0
+                ? n
+                : throw new FormatException($"{name} expects a whole number of 0 or more, not '{value}'.");
+
+        private static double Fraction(string name, string value) =>
+            double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and <= 1
+                ? f
+                : throw new FormatException($"{name} expects a fraction between 0 and 1, not '{value}'.");
     }
-
-    private static int Int(string name, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0
-            ? n
-            : throw new FormatException($"{name} expects a whole number of 0 or more, not '{value}'.");
-
-    private static double Fraction(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and <= 1
-            ? f
-            : throw new FormatException($"{name} expects a fraction between 0 and 1, not '{value}'.");
 }

@@ -1,12 +1,13 @@
 using System.Text.Json;
 
-namespace PsaMapping.Sandbox;
-
-internal static class SandboxJson
+namespace PsaMapping.Sandbox
 {
-    /// <summary>camelCase names, as the real APIs send them.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    internal static class SandboxJson
+    {
+        /// <summary>camelCase names, as the real APIs send them.</summary>
+        public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
-    public static IResult Result(object body, int status = StatusCodes.Status200OK) =>
-        Results.Json(body, Options, statusCode: status);
+        public static IResult Result(object body, int status = StatusCodes.Status200OK) =>
+            Results.Json(body, Options, statusCode: status);
+    }
 }

@@ -1,166 +1,167 @@
 using Microsoft.Extensions.Time.Testing;
 using PsaMapping.Engine.Mapping;
 
-namespace PsaMapping.Engine.Tests;
-
-/// <summary>
-/// The store's product mappings, sync status, sync log and sync lock, on the folder store; the same facts run on
-/// the Azure Table store (<see cref="Store.TableStoreSyncTests"/>), except those about the folder's own files.
-/// </summary>
-public class StoreSyncTests : IDisposable
+namespace PsaMapping.Engine.Tests
 {
-    private static readonly DateTimeOffset Start = new(2026, 12, 1, 6, 0, 0, TimeSpan.Zero);
-
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "psamapping-sync-" + Guid.NewGuid().ToString("N"));
-    protected readonly FakeTimeProvider _time = new(Start);
-
-    public void Dispose()
+    /// <summary>
+    /// The store's product mappings, sync status, sync log and sync lock, on the folder store; the same facts run on
+    /// the Azure Table store (<see cref="Store.TableStoreSyncTests"/>), except those about the folder's own files.
+    /// </summary>
+    public class StoreSyncTests : IDisposable
     {
-        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
-    }
+        private static readonly DateTimeOffset Start = new(2026, 12, 1, 6, 0, 0, TimeSpan.Zero);
 
-    /// <summary>A store object on the test's store: a new one each call, as another process would have.</summary>
-    protected virtual IMappingStore Store() => new FolderMappingStore(_folder, _time);
+        private readonly string _folder = Path.Combine(Path.GetTempPath(), "psamapping-sync-" + Guid.NewGuid().ToString("N"));
+        protected readonly FakeTimeProvider _time = new(Start);
 
-    private FolderMappingStore Folder() => new(_folder, _time);
-
-    private static Guid Id(int n) => new($"00000000-0000-0000-0000-{n:D12}");
-
-    private static CustomerMapping Map(int n, bool sync = true) => new(Id(n), $"Customer {n}", 1000 + n, $"Company {n}", 500 + n, $"Contract {n}", sync);
-
-    private static SyncLogEntry Log(SyncLogEvent what, int customer, int month, Guid adjustment, long? itemId = null) =>
-        new(Start, "tester", Id(99), adjustment, what, Id(customer), $"Customer {customer}", 2026, month,
-            500 + customer, 7000 + customer, 30, 3m, new DateTime(2026, month % 12 + 1, 1), itemId);
-
-    [Fact]
-    public void Several_product_codes_map_to_one_service_and_each_change_is_audited()
-    {
-        var store = Store();
-        var first = store.SaveProducts(new[]
+        public void Dispose()
         {
-            ProductMappingEdit.Upsert(new ProductMapping("CIXA", 30, "Intercept X Advanced")),
-            ProductMappingEdit.Upsert(new ProductMapping("CIXAXDR", 30, "Intercept X Advanced")),
-        }, "alice");
-        _time.Advance(TimeSpan.FromHours(1));
-        var second = store.SaveProducts(new[] { ProductMappingEdit.Upsert(new ProductMapping("cixa", 31, "Intercept X (new)")), ProductMappingEdit.Remove("CIXAXDR") }, "bob");
+            if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+        }
 
-        Assert.Equal(2, first.Added);
-        Assert.Equal((1, 1), (second.Changed, second.Removed));
-        MappingSnapshot loaded = store.Load();
-        ProductMapping cixa = Assert.Single(loaded.Products);
-        Assert.Same(cixa, loaded.FindProduct("CIXA"));
-        Assert.Equal((31L, "bob", Start.AddHours(1)), (cixa.AutotaskServiceId, cixa.UpdatedBy, cixa.UpdatedAt!.Value));
-        Assert.Equal(2, loaded.Revision);
+        /// <summary>A store object on the test's store: a new one each call, as another process would have.</summary>
+        protected virtual IMappingStore Store() => new FolderMappingStore(_folder, _time);
 
-        var history = store.ReadProductHistory();
-        Assert.Equal(new[] { MappingChangeKind.Added, MappingChangeKind.Added, MappingChangeKind.Changed, MappingChangeKind.Removed }, history.Select(e => e.Kind));
-        Assert.Equal(new long[] { 30, 31 }, store.ReadProductHistory("Cixa").Select(e => e.After!.AutotaskServiceId));
-        Assert.Empty(store.ReadHistory()); // customer history holds customer entries only
-    }
+        private FolderMappingStore Folder() => new(_folder, _time);
 
-    [Fact]
-    public void Sync_status_is_kept_on_the_row_without_an_audit_entry_and_survives_mapping_saves()
-    {
-        var store = Store();
-        store.Save(new[] { MappingEdit.Upsert(Map(1)), MappingEdit.Upsert(Map(2)) }, "alice");
+        private static Guid Id(int n) => new($"00000000-0000-0000-0000-{n:D12}");
 
-        int updated = store.RecordSyncStatusAsync(new[]
+        private static CustomerMapping Map(int n, bool sync = true) => new(Id(n), $"Customer {n}", 1000 + n, $"Company {n}", 500 + n, $"Contract {n}", sync);
+
+        private static SyncLogEntry Log(SyncLogEvent what, int customer, int month, Guid adjustment, long? itemId = null) =>
+            new(Start, "tester", Id(99), adjustment, what, Id(customer), $"Customer {customer}", 2026, month,
+                500 + customer, 7000 + customer, 30, 3m, new DateTime(2026, month % 12 + 1, 1), itemId);
+
+        [Fact]
+        public void Several_product_codes_map_to_one_service_and_each_change_is_audited()
         {
-            new SyncStatusUpdate(Id(1), new SyncStatus(Start, SyncOutcome.Partial, "1 product has no mapping")),
-            new SyncStatusUpdate(Id(9), new SyncStatus(Start, SyncOutcome.Succeeded)), // not mapped: skipped
-        }).GetAwaiter().GetResult();
-        store.Save(new[] { MappingEdit.Upsert(Map(1, sync: false)) }, "bob");
+            var store = Store();
+            var first = store.SaveProducts(new[]
+            {
+                ProductMappingEdit.Upsert(new ProductMapping("CIXA", 30, "Intercept X Advanced")),
+                ProductMappingEdit.Upsert(new ProductMapping("CIXAXDR", 30, "Intercept X Advanced")),
+            }, "alice");
+            _time.Advance(TimeSpan.FromHours(1));
+            var second = store.SaveProducts(new[] { ProductMappingEdit.Upsert(new ProductMapping("cixa", 31, "Intercept X (new)")), ProductMappingEdit.Remove("CIXAXDR") }, "bob");
 
-        Assert.Equal(1, updated);
-        CustomerMapping one = store.Load().Find(Id(1))!;
-        Assert.Equal((SyncOutcome.Partial, "1 product has no mapping", Start), (one.LastSync!.Outcome, one.LastSync.Message, one.LastSync.At));
-        Assert.False(one.SyncEnabled);
-        Assert.Null(store.Load().Find(Id(2))!.LastSync);
-        Assert.Equal(3, store.ReadHistory().Count); // two adds and bob's change; the status is not a change
-        Assert.Equal(2, store.Load().Revision);
-    }
+            Assert.Equal(2, first.Added);
+            Assert.Equal((1, 1), (second.Changed, second.Removed));
+            MappingSnapshot loaded = store.Load();
+            ProductMapping cixa = Assert.Single(loaded.Products);
+            Assert.Same(cixa, loaded.FindProduct("CIXA"));
+            Assert.Equal((31L, "bob", Start.AddHours(1)), (cixa.AutotaskServiceId, cixa.UpdatedBy, cixa.UpdatedAt!.Value));
+            Assert.Equal(2, loaded.Revision);
 
-    [Fact]
-    public void The_sync_log_keeps_intent_and_outcome_and_filters_by_customer_month_time_and_count()
-    {
-        var store = Store();
-        Guid a = Guid.NewGuid(), b = Guid.NewGuid();
-        store.AppendSyncLogAsync(Log(SyncLogEvent.Intent, 1, 11, a)).GetAwaiter().GetResult();
-        store.AppendSyncLogAsync(Log(SyncLogEvent.Posted, 1, 11, a, itemId: 123456)).GetAwaiter().GetResult();
-        store.AppendSyncLogAsync(Log(SyncLogEvent.Intent, 2, 10, b)).GetAwaiter().GetResult();
+            var history = store.ReadProductHistory();
+            Assert.Equal(new[] { MappingChangeKind.Added, MappingChangeKind.Added, MappingChangeKind.Changed, MappingChangeKind.Removed }, history.Select(e => e.Kind));
+            Assert.Equal(new long[] { 30, 31 }, store.ReadProductHistory("Cixa").Select(e => e.After!.AutotaskServiceId));
+            Assert.Empty(store.ReadHistory()); // customer history holds customer entries only
+        }
 
-        var all = store.ReadSyncLog();
-        Assert.Equal(new[] { SyncLogEvent.Intent, SyncLogEvent.Posted, SyncLogEvent.Intent }, all.Select(e => e.Event));
-        Assert.Equal(123456, all[1].AutotaskItemId);
-        Assert.Equal(a, all[1].AdjustmentId);
-        Assert.Equal(3m, all[1].UnitChange);
-        Assert.Equal(new DateTime(2026, 12, 1), all[1].EffectiveDate);
-        Assert.Equal(2, store.ReadSyncLog(new SyncLogQuery { SophosCustomerId = Id(1) }).Count);
-        Assert.Single(store.ReadSyncLog(new SyncLogQuery { Year = 2026, Month = 10 }));
-        Assert.Equal(b, Assert.Single(store.ReadSyncLog(new SyncLogQuery { Last = 1 })).AdjustmentId);
-        Assert.Equal(2, store.ReadSyncLog(new SyncLogQuery { SophosCustomerName = _ => n => n.EndsWith("1") }).Count);
-    }
+        [Fact]
+        public void Sync_status_is_kept_on_the_row_without_an_audit_entry_and_survives_mapping_saves()
+        {
+            var store = Store();
+            store.Save(new[] { MappingEdit.Upsert(Map(1)), MappingEdit.Upsert(Map(2)) }, "alice");
 
-    [Fact]
-    public void A_sync_log_line_torn_by_a_kill_is_skipped_and_the_next_entry_is_kept()
-    {
-        var store = Folder();
-        Guid b = Guid.NewGuid();
-        store.AppendSyncLogAsync(Log(SyncLogEvent.Intent, 2, 10, b)).GetAwaiter().GetResult();
-        File.AppendAllText(store.SyncLogPath, "{\"when\":\"2026-"); // killed mid-append
-        store.AppendSyncLogAsync(Log(SyncLogEvent.Refused, 2, 10, b)).GetAwaiter().GetResult();
-        var after = store.ReadSyncLog();
-        Assert.Equal(2, after.Count);
-        Assert.Equal(1, after.Skipped);
-    }
+            int updated = store.RecordSyncStatusAsync(new[]
+            {
+                new SyncStatusUpdate(Id(1), new SyncStatus(Start, SyncOutcome.Partial, "1 product has no mapping")),
+                new SyncStatusUpdate(Id(9), new SyncStatus(Start, SyncOutcome.Succeeded)), // not mapped: skipped
+            }).GetAwaiter().GetResult();
+            store.Save(new[] { MappingEdit.Upsert(Map(1, sync: false)) }, "bob");
 
-    [Fact]
-    public void The_sync_lock_is_refused_to_a_second_holder_with_who_and_until_when_and_frees_itself_on_expiry()
-    {
-        var store = Store();
-        SyncLease first = store.AcquireSyncLockAsync("alice@host1 (pid 10)", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
+            Assert.Equal(1, updated);
+            CustomerMapping one = store.Load().Find(Id(1))!;
+            Assert.Equal((SyncOutcome.Partial, "1 product has no mapping", Start), (one.LastSync!.Outcome, one.LastSync.Message, one.LastSync.At));
+            Assert.False(one.SyncEnabled);
+            Assert.Null(store.Load().Find(Id(2))!.LastSync);
+            Assert.Equal(3, store.ReadHistory().Count); // two adds and bob's change; the status is not a change
+            Assert.Equal(2, store.Load().Revision);
+        }
 
-        var refused = Assert.Throws<PsaMappingException>(() => Store().AcquireSyncLockAsync("bob@host2", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult());
-        Assert.Equal("SyncLocked", refused.ErrorId);
-        Assert.Equal(PsaErrorKind.Unavailable, refused.Kind);
-        Assert.Contains("alice@host1 (pid 10)", refused.Message);
-        Assert.Contains(first.ExpiresAt.ToString("u"), refused.Message);
+        [Fact]
+        public void The_sync_log_keeps_intent_and_outcome_and_filters_by_customer_month_time_and_count()
+        {
+            var store = Store();
+            Guid a = Guid.NewGuid(), b = Guid.NewGuid();
+            store.AppendSyncLogAsync(Log(SyncLogEvent.Intent, 1, 11, a)).GetAwaiter().GetResult();
+            store.AppendSyncLogAsync(Log(SyncLogEvent.Posted, 1, 11, a, itemId: 123456)).GetAwaiter().GetResult();
+            store.AppendSyncLogAsync(Log(SyncLogEvent.Intent, 2, 10, b)).GetAwaiter().GetResult();
 
-        _time.Advance(TimeSpan.FromMinutes(5));
-        SyncLease renewed = store.RenewSyncLockAsync(first, TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
-        Assert.Equal(Start.AddMinutes(15), renewed.ExpiresAt);
+            var all = store.ReadSyncLog();
+            Assert.Equal(new[] { SyncLogEvent.Intent, SyncLogEvent.Posted, SyncLogEvent.Intent }, all.Select(e => e.Event));
+            Assert.Equal(123456, all[1].AutotaskItemId);
+            Assert.Equal(a, all[1].AdjustmentId);
+            Assert.Equal(3m, all[1].UnitChange);
+            Assert.Equal(new DateTime(2026, 12, 1), all[1].EffectiveDate);
+            Assert.Equal(2, store.ReadSyncLog(new SyncLogQuery { SophosCustomerId = Id(1) }).Count);
+            Assert.Single(store.ReadSyncLog(new SyncLogQuery { Year = 2026, Month = 10 }));
+            Assert.Equal(b, Assert.Single(store.ReadSyncLog(new SyncLogQuery { Last = 1 })).AdjustmentId);
+            Assert.Equal(2, store.ReadSyncLog(new SyncLogQuery { SophosCustomerName = _ => n => n.EndsWith("1") }).Count);
+        }
 
-        _time.Advance(TimeSpan.FromMinutes(16)); // alice crashed: her lease runs out
-        SyncLease second = Store().AcquireSyncLockAsync("bob@host2", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
-        Assert.Equal("bob@host2", second.Holder);
+        [Fact]
+        public void A_sync_log_line_torn_by_a_kill_is_skipped_and_the_next_entry_is_kept()
+        {
+            var store = Folder();
+            Guid b = Guid.NewGuid();
+            store.AppendSyncLogAsync(Log(SyncLogEvent.Intent, 2, 10, b)).GetAwaiter().GetResult();
+            File.AppendAllText(store.SyncLogPath, "{\"when\":\"2026-"); // killed mid-append
+            store.AppendSyncLogAsync(Log(SyncLogEvent.Refused, 2, 10, b)).GetAwaiter().GetResult();
+            var after = store.ReadSyncLog();
+            Assert.Equal(2, after.Count);
+            Assert.Equal(1, after.Skipped);
+        }
 
-        var lost = Assert.Throws<PsaMappingException>(() => store.RenewSyncLockAsync(renewed, TimeSpan.FromMinutes(10)).GetAwaiter().GetResult());
-        Assert.Equal("SyncLockLost", lost.ErrorId);
-        Assert.Contains("bob@host2", lost.Message);
+        [Fact]
+        public void The_sync_lock_is_refused_to_a_second_holder_with_who_and_until_when_and_frees_itself_on_expiry()
+        {
+            var store = Store();
+            SyncLease first = store.AcquireSyncLockAsync("alice@host1 (pid 10)", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
 
-        store.ReleaseSyncLockAsync(renewed).GetAwaiter().GetResult(); // alice's late release leaves bob's lock alone
-        Assert.Throws<PsaMappingException>(() => Store().AcquireSyncLockAsync("carol", TimeSpan.FromMinutes(1)).GetAwaiter().GetResult());
-        Store().ReleaseSyncLockAsync(second).GetAwaiter().GetResult();
-        Assert.Equal("carol", Store().AcquireSyncLockAsync("carol", TimeSpan.FromMinutes(1)).GetAwaiter().GetResult().Holder);
-    }
+            var refused = Assert.Throws<PsaMappingException>(() => Store().AcquireSyncLockAsync("bob@host2", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult());
+            Assert.Equal("SyncLocked", refused.ErrorId);
+            Assert.Equal(PsaErrorKind.Unavailable, refused.Kind);
+            Assert.Contains("alice@host1 (pid 10)", refused.Message);
+            Assert.Contains(first.ExpiresAt.ToString("u"), refused.Message);
 
-    [Fact]
-    public void A_save_interrupted_before_its_audit_lines_is_completed_by_the_next_save_and_read_as_complete_before()
-    {
-        var store = Folder();
-        store.Save(new[] { MappingEdit.Upsert(Map(1)) }, "a");
-        store.Save(new[] { MappingEdit.Upsert(Map(2)), MappingEdit.Upsert(Map(3)) }, "a");
-        // As if the process died after replacing mappings.json, with only the first of its two lines appended and torn.
-        string[] lines = File.ReadAllLines(store.AuditPath);
-        File.WriteAllText(store.AuditPath, lines[0] + "\n" + lines[1].Substring(0, 40));
+            _time.Advance(TimeSpan.FromMinutes(5));
+            SyncLease renewed = store.RenewSyncLockAsync(first, TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
+            Assert.Equal(Start.AddMinutes(15), renewed.ExpiresAt);
 
-        Assert.Equal(new[] { Id(1), Id(2), Id(3) }, store.ReadHistory().Select(e => e.SophosCustomerId));
+            _time.Advance(TimeSpan.FromMinutes(16)); // alice crashed: her lease runs out
+            SyncLease second = Store().AcquireSyncLockAsync("bob@host2", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
+            Assert.Equal("bob@host2", second.Holder);
 
-        store.Save(new[] { MappingEdit.Upsert(Map(4)) }, "a");
-        var history = store.ReadHistory();
-        Assert.Equal(new[] { Id(1), Id(2), Id(3), Id(4) }, history.Select(e => e.SophosCustomerId).OrderBy(g => g));
-        Assert.Equal(new long[] { 1, 2, 2, 3 }, history.Select(e => e.Revision));
-        Assert.Equal(1, history.Skipped);
-        Assert.Equal(5, File.ReadAllLines(store.AuditPath).Length); // the torn fragment, then each entry once
+            var lost = Assert.Throws<PsaMappingException>(() => store.RenewSyncLockAsync(renewed, TimeSpan.FromMinutes(10)).GetAwaiter().GetResult());
+            Assert.Equal("SyncLockLost", lost.ErrorId);
+            Assert.Contains("bob@host2", lost.Message);
+
+            store.ReleaseSyncLockAsync(renewed).GetAwaiter().GetResult(); // alice's late release leaves bob's lock alone
+            Assert.Throws<PsaMappingException>(() => Store().AcquireSyncLockAsync("carol", TimeSpan.FromMinutes(1)).GetAwaiter().GetResult());
+            Store().ReleaseSyncLockAsync(second).GetAwaiter().GetResult();
+            Assert.Equal("carol", Store().AcquireSyncLockAsync("carol", TimeSpan.FromMinutes(1)).GetAwaiter().GetResult().Holder);
+        }
+
+        [Fact]
+        public void A_save_interrupted_before_its_audit_lines_is_completed_by_the_next_save_and_read_as_complete_before()
+        {
+            var store = Folder();
+            store.Save(new[] { MappingEdit.Upsert(Map(1)) }, "a");
+            store.Save(new[] { MappingEdit.Upsert(Map(2)), MappingEdit.Upsert(Map(3)) }, "a");
+            // As if the process died after replacing mappings.json, with only the first of its two lines appended and torn.
+            string[] lines = File.ReadAllLines(store.AuditPath);
+            File.WriteAllText(store.AuditPath, lines[0] + "\n" + lines[1].Substring(0, 40));
+
+            Assert.Equal(new[] { Id(1), Id(2), Id(3) }, store.ReadHistory().Select(e => e.SophosCustomerId));
+
+            store.Save(new[] { MappingEdit.Upsert(Map(4)) }, "a");
+            var history = store.ReadHistory();
+            Assert.Equal(new[] { Id(1), Id(2), Id(3), Id(4) }, history.Select(e => e.SophosCustomerId).OrderBy(g => g));
+            Assert.Equal(new long[] { 1, 2, 2, 3 }, history.Select(e => e.Revision));
+            Assert.Equal(1, history.Skipped);
+            Assert.Equal(5, File.ReadAllLines(store.AuditPath).Length); // the torn fragment, then each entry once
+        }
     }
 }

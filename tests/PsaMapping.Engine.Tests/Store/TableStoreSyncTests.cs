@@ -1,23 +1,24 @@
 using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Store.Tables;
 
-namespace PsaMapping.Engine.Tests.Store;
-
-/// <summary>
-/// The folder store's product-mapping, sync-status, sync-log and sync-lock facts (<see cref="StoreSyncTests"/>),
-/// run on the Azure Table store against Azurite, with the same fake clock.
-/// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class TableStoreSyncTests : StoreSyncTests
+namespace PsaMapping.Engine.Tests.Store
 {
-    private readonly AzuriteFixture _azurite;
-    private readonly string _table;
-
-    public TableStoreSyncTests(AzuriteFixture azurite)
+    /// <summary>
+    /// The folder store's product-mapping, sync-status, sync-log and sync-lock facts (<see cref="StoreSyncTests"/>),
+    /// run on the Azure Table store against Azurite, with the same fake clock.
+    /// </summary>
+    [Collection(AzuriteCollection.Name)]
+    public sealed class TableStoreSyncTests : StoreSyncTests
     {
-        _azurite = azurite;
-        azurite.NewStore(out _table);
-    }
+        private readonly AzuriteFixture _azurite;
+        private readonly string _table;
 
-    protected override IMappingStore Store() => new TableMappingStore(_azurite.Settings(_table), new TableStoreOptions { Time = _time });
+        public TableStoreSyncTests(AzuriteFixture azurite)
+        {
+            _azurite = azurite;
+            azurite.NewStore(out _table);
+        }
+
+        protected override IMappingStore Store() => new TableMappingStore(_azurite.Settings(_table), new TableStoreOptions { Time = _time });
+    }
 }

@@ -1,40 +1,41 @@
 using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Sync;
 
-namespace PsaMapping.Engine.Tests.Sync;
-
-public sealed class SyncSummaryTests
+namespace PsaMapping.Engine.Tests.Sync
 {
-    private static readonly Guid A = Guid.NewGuid(), B = Guid.NewGuid(), C = Guid.NewGuid(), D = Guid.NewGuid();
-
-    private static SyncLine Line(Guid customer, SyncLineStatus status, string? reason = null) =>
-        new SyncLine(customer, "Customer", 1, 700, "Contract", 2026, 11, new DateTime(2026, 12, 1)).WithStatus(status, reason == null ? null : "because " + reason, reason);
-
-    [Fact]
-    public void A_customer_is_Succeeded_Partial_or_Failed_by_its_lines_and_skipped_unmapped_customers_are_not_listed()
+    public sealed class SyncSummaryTests
     {
-        var lines = new[]
+        private static readonly Guid A = Guid.NewGuid(), B = Guid.NewGuid(), C = Guid.NewGuid(), D = Guid.NewGuid();
+
+        private static SyncLine Line(Guid customer, SyncLineStatus status, string? reason = null) =>
+            new SyncLine(customer, "Customer", 1, 700, "Contract", 2026, 11, new DateTime(2026, 12, 1)).WithStatus(status, reason == null ? null : "because " + reason, reason);
+
+        [Fact]
+        public void A_customer_is_Succeeded_Partial_or_Failed_by_its_lines_and_skipped_unmapped_customers_are_not_listed()
         {
-            Line(A, SyncLineStatus.Adjusted), Line(A, SyncLineStatus.Unchanged),
-            Line(B, SyncLineStatus.Adjusted), Line(B, SyncLineStatus.Skipped, SyncErrors.ProductUnmapped),
-            Line(C, SyncLineStatus.Failed, SyncErrors.ContractInactive),
-            Line(D, SyncLineStatus.Skipped, SyncErrors.SyncDisabled),
-        };
+            var lines = new[]
+            {
+                Line(A, SyncLineStatus.Adjusted), Line(A, SyncLineStatus.Unchanged),
+                Line(B, SyncLineStatus.Adjusted), Line(B, SyncLineStatus.Skipped, SyncErrors.ProductUnmapped),
+                Line(C, SyncLineStatus.Failed, SyncErrors.ContractInactive),
+                Line(D, SyncLineStatus.Skipped, SyncErrors.SyncDisabled),
+            };
 
-        var results = SyncSummary.PerCustomer(lines).ToDictionary(r => r.SophosCustomerId);
+            var results = SyncSummary.PerCustomer(lines).ToDictionary(r => r.SophosCustomerId);
 
-        Assert.Equal(SyncOutcome.Succeeded, results[A].Status);
-        Assert.Equal(SyncOutcome.Partial, results[B].Status);
-        Assert.Contains(SyncErrors.ProductUnmapped, results[B].Message);
-        Assert.Equal(SyncOutcome.Failed, results[C].Status);
-        Assert.False(results.ContainsKey(D));
-    }
+            Assert.Equal(SyncOutcome.Succeeded, results[A].Status);
+            Assert.Equal(SyncOutcome.Partial, results[B].Status);
+            Assert.Contains(SyncErrors.ProductUnmapped, results[B].Message);
+            Assert.Equal(SyncOutcome.Failed, results[C].Status);
+            Assert.False(results.ContainsKey(D));
+        }
 
-    [Fact]
-    public void The_summary_sentence_counts_customers_and_lines()
-    {
-        var lines = new[] { Line(A, SyncLineStatus.Adjusted), Line(A, SyncLineStatus.Unchanged), Line(B, SyncLineStatus.Failed, "x") };
-        Assert.Equal("Synced 2 customers: 1 line adjusted, 1 unchanged, 0 skipped, 1 failed.", SyncSummary.Sentence(lines, whatIf: false));
-        Assert.StartsWith("What if: sync of 1 customer: 1 line would be adjusted", SyncSummary.Sentence(new[] { Line(A, SyncLineStatus.WouldAdjust) }, whatIf: true));
+        [Fact]
+        public void The_summary_sentence_counts_customers_and_lines()
+        {
+            var lines = new[] { Line(A, SyncLineStatus.Adjusted), Line(A, SyncLineStatus.Unchanged), Line(B, SyncLineStatus.Failed, "x") };
+            Assert.Equal("Synced 2 customers: 1 line adjusted, 1 unchanged, 0 skipped, 1 failed.", SyncSummary.Sentence(lines, whatIf: false));
+            Assert.StartsWith("What if: sync of 1 customer: 1 line would be adjusted", SyncSummary.Sentence(new[] { Line(A, SyncLineStatus.WouldAdjust) }, whatIf: true));
+        }
     }
 }
