@@ -44,9 +44,22 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Sophos', 'SophosCentral', 'Autotask', 'PSA', 'MSP', 'RMM', 'Billing', 'Mapping', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ProjectUri   = 'https://github.com/psamapping/PsaMapping'
-            LicenseUri   = 'https://github.com/psamapping/PsaMapping/blob/main/LICENSE'
-            ReleaseNotes = '0.1.0: Connect-SophosCentral and Get-SophosCustomer, with retries, backoff and automatic token renewal.'
+            # No ProjectUri: the project has no public repository address yet. The license is the MIT text of the
+            # LICENSE file at the root of the source.
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = @'
+What this module has: Connect-SophosCentral and Get-SophosCustomer (every customer of a partner account);
+Connect-Autotask, Find-AutotaskCompany, Find-AutotaskContract and Find-AutotaskService (companies as you type, a
+company's contracts, the service catalogue); Get-PsaMappingSuggestion (the company and contract of every unmapped
+customer, with a confidence); Set-PsaMapping, Get-PsaMapping, Remove-PsaMapping, Test-PsaMapping, Update-PsaMapping and
+Get-PsaMappingHistory (the mappings, one row or thousands, checked against live data and audited); the usage sync:
+Get-SophosUsage, Set-PsaProductMapping, Get-PsaProductMapping, Remove-PsaProductMapping, Get-AutotaskContractService,
+Sync-PsaUsage (-WhatIf; every change computed against Autotask's units, safe to run again) and Get-PsaSyncHistory; a
+store in a folder of your own or a team's Azure table (Connect-PsaMappingStore, Get-PsaMappingStore,
+Import-PsaMappingStore); saved credentials for unattended scripts (-Save, Update-AutotaskCredential,
+Remove-PsaMappingCredential). Retries, backoff, token renewal and Autotask's request budget throughout.
+Every change, version by version: CHANGELOG.md at the root of the source.
+'@
         }
     }
 }

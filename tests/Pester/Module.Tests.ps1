@@ -19,9 +19,32 @@ Describe 'The PsaMapping module' {
         $tested.PowerShellVersion | Should -Be ([version]'5.1')
         @($tested.CompatiblePSEditions) | Should -Be @('Desktop', 'Core')
         $text = [System.IO.File]::ReadAllText($Manifest)
-        foreach ($key in 'Tags', 'ProjectUri', 'LicenseUri', 'ReleaseNotes', 'FormatsToProcess') {
+        foreach ($key in 'Tags', 'LicenseUri', 'ReleaseNotes', 'FormatsToProcess') {
             $text | Should -Match $key
         }
+    }
+
+    It 'names in its release notes only cmdlets it exports, every one of them, and points to the changelog' {
+        $notes = (Import-PowerShellDataFile -Path $Manifest).PrivateData.PSData.ReleaseNotes
+        $named = @([regex]::Matches($notes, '\b[A-Z][a-z]+-[A-Za-z]+\b') | ForEach-Object { $_.Value } | Sort-Object -Unique)
+        $exported = @(Get-Command -Module PsaMapping | ForEach-Object { $_.Name } | Sort-Object)
+
+        $named | Should -Be $exported
+        $notes | Should -Match 'CHANGELOG\.md'
+        Join-Path $PSScriptRoot '../../CHANGELOG.md' | Should -Exist
+    }
+
+    It 'gives the license the LICENSE file holds, and no project address the project does not have' {
+        $data = (Import-PowerShellDataFile -Path $Manifest).PrivateData.PSData
+
+        $data.LicenseUri | Should -Be 'https://opensource.org/licenses/MIT'
+        (Import-PowerShellDataFile -Path $Manifest).Copyright | Should -Match 'MIT License'
+        $license = Join-Path $PSScriptRoot '../../LICENSE'
+        if (Test-Path -LiteralPath $license) {
+            @(Get-Content -LiteralPath $license)[0] | Should -Be 'MIT License'
+        }
+        # There is no public repository yet: a made-up address would send users nowhere.
+        $data.ContainsKey('ProjectUri') | Should -BeFalse
     }
 
     It 'exports exactly the cmdlets the manifest lists, without wildcards, and every cmdlet it implements' {
