@@ -111,7 +111,7 @@ internal static class SyncBench
 
     private sealed record Run(long Requests, int Posts, double Seconds, string Summary);
 
-    private static async Task<Run> RunAsync(SandboxServer server, IMappingStore store, int count)
+    private static async Task<Run> RunAsync(SandboxServer server, FolderMappingStore store, int count)
     {
         server.Counters.Reset();
         int before = server.Billing.Adjustments.Count;
@@ -129,7 +129,7 @@ internal static class SyncBench
     }
 
     /// <summary>Per customer: its usage, one units query per service line of its contract, one POST per line that differs.</summary>
-    private static async Task<string> NaiveAsync(SandboxServer server, IMappingStore store, int sample, int count)
+    private static async Task<string> NaiveAsync(SandboxServer server, FolderMappingStore store, int sample, int count)
     {
         server.Counters.Reset();
         var wall = Stopwatch.StartNew();

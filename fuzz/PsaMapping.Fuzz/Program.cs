@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -160,8 +161,8 @@ namespace PsaMapping.Fuzz
             }
             List<byte[]> corpus = Directory.GetFiles(args[1]).OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
             if (corpus.Count == 0) corpus.Add(Encoding.UTF8.GetBytes("{}"));
-            long iterations = long.Parse(args[2]);
-            var random = new Random(args.Length > 3 ? int.Parse(args[3]) : 12345);
+            long iterations = long.Parse(args[2], CultureInfo.InvariantCulture);
+            var random = new Random(args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 12345);
             string? crashes = args.Length > 4 ? args[4] : null;
             if (crashes != null) Directory.CreateDirectory(crashes);
 

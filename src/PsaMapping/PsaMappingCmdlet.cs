@@ -18,7 +18,7 @@ namespace PsaMapping
     /// thread PowerShell lets us write from), and turns engine errors into ErrorRecords. Connections are
     /// <see cref="SessionConnections"/>'s business.
     /// </summary>
-    public abstract class PsaMappingCmdlet : PSCmdlet
+    public abstract class PsaMappingCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private int _progressActivityId;
@@ -28,7 +28,24 @@ namespace PsaMapping
         /// <summary>The session's connections and this command's request count: see <see cref="SessionConnections"/>.</summary>
         internal SessionConnections Connections => _connections ??= new SessionConnections(this);
 
-        protected override void StopProcessing() => _stopping.Cancel();
+        protected override void StopProcessing()
+        {
+            try
+            {
+                _stopping.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Ctrl+C arrived as the command finished: there is nothing left to stop.
+            }
+        }
+
+        /// <summary>PowerShell disposes a command when its pipeline ends.</summary>
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
 
         /// <summary>Shorthand for <see cref="SessionConnections.RequireSophos"/>.</summary>
         internal SophosCentralClient RequireSophos() => Connections.RequireSophos();
@@ -76,7 +93,7 @@ namespace PsaMapping
         /// </summary>
         internal T Run<T>(Func<IOperationObserver, CancellationToken, Task<T>> work)
         {
-            var relay = new PipelineRelay();
+            using var relay = new PipelineRelay();
             Task<T> task = Task.Run(() => work(relay, _stopping.Token));
             task.ContinueWith(_ => relay.Complete(), TaskScheduler.Default);
 
@@ -168,7 +185,7 @@ namespace PsaMapping
         }
 
         /// <summary>Carries observer calls from worker threads to the pipeline thread.</summary>
-        private sealed class PipelineRelay : IOperationObserver
+        private sealed class PipelineRelay : IOperationObserver, IDisposable
         {
             private readonly BlockingCollection<Action<PsaMappingCmdlet>> _queue = new BlockingCollection<Action<PsaMappingCmdlet>>();
 
@@ -176,9 +193,21 @@ namespace PsaMapping
 
             public void Progress(OperationProgress progress) => Post(cmdlet => cmdlet.WriteEngineProgress(progress));
 
-            public void Complete() => _queue.CompleteAdding();
+            public void Complete()
+            {
+                try
+                {
+                    _queue.CompleteAdding();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The pipeline thread stopped reading (Ctrl+C, or a write failed) and let the relay go.
+                }
+            }
 
             public System.Collections.Generic.IEnumerable<Action<PsaMappingCmdlet>> Pending() => _queue.GetConsumingEnumerable();
+
+            public void Dispose() => _queue.Dispose();
 
             private void Post(Action<PsaMappingCmdlet> write)
             {
@@ -188,7 +217,8 @@ namespace PsaMapping
                 }
                 catch (InvalidOperationException)
                 {
-                    // The work already finished; a late message has nowhere to go.
+                    // The work already finished (the queue is completed, or disposed: ObjectDisposedException
+                    // is an InvalidOperationException); a late message has nowhere to go.
                 }
             }
         }

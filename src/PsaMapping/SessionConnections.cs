@@ -61,7 +61,7 @@ namespace PsaMapping
         }
 
         /// <summary>The session's current Autotask connection, or null; never connects.</summary>
-        public AutotaskDirectory? CurrentAutotask => State.Autotask;
+        public static AutotaskDirectory? CurrentAutotask => State.Autotask;
 
         /// <summary>Connects a new Sophos Central client; the session's connection is not touched (see <see cref="UseSophos"/>).</summary>
         public SophosConnection ConnectSophos(ClientCredential credential, Uri authUri, Uri apiUri, out SophosCentralClient client)
@@ -83,16 +83,16 @@ namespace PsaMapping
         }
 
         /// <summary>Makes <paramref name="client"/> the session's Sophos Central connection, closing the one it replaces.</summary>
-        public void UseSophos(SophosCentralClient client)
+        public static void UseSophos(SophosCentralClient client)
         {
             if (State.Sophos != client) State.Sophos?.Dispose();
             State.Sophos = client;
         }
 
         /// <summary>Makes <paramref name="directory"/> the session's Autotask connection, closing the one it replaces.</summary>
-        public void UseAutotask(AutotaskDirectory directory)
+        public static void UseAutotask(AutotaskDirectory directory)
         {
-            if (State.Autotask != directory) State.Autotask?.Client.Dispose();
+            if (State.Autotask != directory) State.Autotask?.Dispose();
             State.Autotask = directory;
         }
 

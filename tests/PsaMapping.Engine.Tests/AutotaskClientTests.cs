@@ -232,8 +232,8 @@ namespace PsaMapping.Engine.Tests
         {
             var handler = new StubHandler((request, _, _) => Task.FromResult(request.RequestUri!.AbsolutePath switch
             {
-                var p when p.EndsWith("Companies/entityInformation/fields") => Json(CompanyFields),
-                var p when p.EndsWith("Contracts/entityInformation/fields") => Json(ContractFields),
+                var p when p.EndsWith("Companies/entityInformation/fields", StringComparison.Ordinal) => Json(CompanyFields),
+                var p when p.EndsWith("Contracts/entityInformation/fields", StringComparison.Ordinal) => Json(ContractFields),
                 _ => Json("{\"items\":[" +
                           "{\"id\":1,\"companyID\":9,\"contractName\":\"A\",\"status\":5,\"contractType\":2,\"endDate\":\"2001-01-31T00:00:00\"}," +
                           "{\"id\":2,\"companyID\":9,\"contractName\":\"B\",\"status\":5,\"contractType\":7,\"endDate\":\"2999-01-31T00:00:00Z\"}]," +
@@ -270,7 +270,7 @@ namespace PsaMapping.Engine.Tests
         [Fact]
         public async Task A_next_page_on_another_host_is_not_followed()
         {
-            var handler = new StubHandler((request, _, _) => Task.FromResult(request.RequestUri!.AbsolutePath.EndsWith("fields")
+            var handler = new StubHandler((request, _, _) => Task.FromResult(request.RequestUri!.AbsolutePath.EndsWith("fields", StringComparison.Ordinal)
                 ? Json(CompanyFields)
                 : Json("{\"items\":[{\"id\":1}],\"pageDetails\":{\"nextPageUrl\":\"https://evil.example/ATServicesRest/V1.0/Companies/query/next?paging=x\"}}")));
             using AutotaskClient client = Client(handler);

@@ -19,7 +19,7 @@ namespace PsaMapping.Engine.Tests
 
         private static async Task<PsaMappingException> QueryFails(Func<HttpResponseMessage> answer, long maxResponseBytes = 256L * 1024 * 1024)
         {
-            var handler = new StubHandler((request, _, _) => Task.FromResult(request.RequestUri!.AbsolutePath.EndsWith("fields") ? Body(CompanyFields) : answer()));
+            var handler = new StubHandler((request, _, _) => Task.FromResult(request.RequestUri!.AbsolutePath.EndsWith("fields", StringComparison.Ordinal) ? Body(CompanyFields) : answer()));
             using AutotaskClient client = Client(handler, maxResponseBytes);
             await client.ConnectAsync(CancellationToken.None);
             return await Assert.ThrowsAsync<PsaMappingException>(() =>
@@ -49,7 +49,7 @@ namespace PsaMapping.Engine.Tests
         [Fact]
         public async Task Unexpected_nulls_in_fields_that_are_not_needed_are_tolerated()
         {
-            var handler = new StubHandler((request, _, _) => Task.FromResult(request.RequestUri!.AbsolutePath.EndsWith("fields")
+            var handler = new StubHandler((request, _, _) => Task.FromResult(request.RequestUri!.AbsolutePath.EndsWith("fields", StringComparison.Ordinal)
                 ? Body(CompanyFields)
                 : Body("{\"items\":[{\"id\":7,\"companyName\":\"Contoso\",\"companyNumber\":null,\"companyType\":null,\"isActive\":null,\"unknownField\":{\"deep\":[1]}}],\"pageDetails\":null}")));
             using AutotaskClient client = Client(handler);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using PsaMapping.Engine.Http;
 
@@ -6,7 +7,7 @@ namespace PsaMapping.Engine.Tests
     public sealed class ResilientHttpClientTests
     {
         private static readonly Uri Target = new("https://api.example.test/thing");
-        private readonly TimerRecordingTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+        private readonly TimerRecordingTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z", CultureInfo.InvariantCulture));
 
         private ResilientHttpClient Client(StubHandler handler, Action<ResilienceOptions>? configure = null)
         {
@@ -260,7 +261,7 @@ namespace PsaMapping.Engine.Tests
     /// <summary>Autotask's hourly threshold: a 429 whose Retry-After ends past the call's deadline is not waited for.</summary>
     public sealed class ThresholdExceededTests
     {
-        private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+        private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z", CultureInfo.InvariantCulture));
 
         private static Func<HttpRequestMessage> Get => () => new HttpRequestMessage(HttpMethod.Get, new Uri("https://api.example.test/Companies/query"));
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using PsaMapping.Engine.Http;
@@ -11,7 +12,7 @@ namespace PsaMapping.Engine.Tests
     public sealed class SendOnceTests
     {
         private static readonly Uri Target = new("https://api.example.test/adjust");
-        private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+        private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T10:00:00Z", CultureInfo.InvariantCulture));
 
         private ResilientHttpClient Client(StubHandler handler, Action<ResilienceOptions>? configure = null)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security;
 using Microsoft.Extensions.Time.Testing;
@@ -176,7 +177,7 @@ namespace PsaMapping.Engine.Tests
         {
             int whoamiCalls = 0;
             var handler = new StubHandler((request, _, _) => Answer(request, uri =>
-                uri.EndsWith("/whoami/v1") && Interlocked.Increment(ref whoamiCalls) == 1 ? Json("{\"error\":\"Unauthorized\"}", HttpStatusCode.Unauthorized) : null));
+                uri.EndsWith("/whoami/v1", StringComparison.Ordinal) && Interlocked.Increment(ref whoamiCalls) == 1 ? Json("{\"error\":\"Unauthorized\"}", HttpStatusCode.Unauthorized) : null));
             using SophosCentralClient client = Client(handler);
 
             await client.ConnectAsync(CancellationToken.None);
@@ -190,7 +191,7 @@ namespace PsaMapping.Engine.Tests
         [InlineData("organization")]
         public async Task Credentials_that_are_not_a_partners_are_refused(string idType)
         {
-            var handler = new StubHandler((request, _, _) => Answer(request, uri => uri.EndsWith("/whoami/v1")
+            var handler = new StubHandler((request, _, _) => Answer(request, uri => uri.EndsWith("/whoami/v1", StringComparison.Ordinal)
                 ? Json("{\"id\":\"" + PartnerId + "\",\"idType\":\"" + idType + "\",\"apiHosts\":{\"global\":\"https://api.example.test\",\"dataRegion\":\"https://api-eu01.example.test\"}}")
                 : null));
             using SophosCentralClient client = Client(handler);
@@ -203,7 +204,7 @@ namespace PsaMapping.Engine.Tests
         [Fact]
         public async Task A_global_host_over_plain_http_is_refused()
         {
-            var handler = new StubHandler((request, _, _) => Answer(request, uri => uri.EndsWith("/whoami/v1")
+            var handler = new StubHandler((request, _, _) => Answer(request, uri => uri.EndsWith("/whoami/v1", StringComparison.Ordinal)
                 ? Json("{\"id\":\"" + PartnerId + "\",\"idType\":\"partner\",\"apiHosts\":{\"global\":\"http://evil.example.test\"}}")
                 : null));
             using SophosCentralClient client = Client(handler);
@@ -249,7 +250,7 @@ namespace PsaMapping.Engine.Tests
             var handler = new StubHandler((request, _, _) => Answer(request, uri =>
             {
                 if (!uri.Contains("/partner/v1/tenants")) return null;
-                int page = int.Parse(System.Web.HttpUtility.ParseQueryString(new Uri(uri).Query)["page"]!);
+                int page = int.Parse(System.Web.HttpUtility.ParseQueryString(new Uri(uri).Query)["page"]!, CultureInfo.InvariantCulture);
                 int count = page < 3 ? 100 : 7;
                 var items = Enumerable.Range(0, count).Select(i => $"{{\"id\":\"{Guid.NewGuid()}\",\"name\":\"C{page}-{i}\"}}");
                 return Json("{\"items\":[" + string.Join(",", items) + "]}");

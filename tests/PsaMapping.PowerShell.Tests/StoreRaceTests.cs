@@ -109,7 +109,7 @@ namespace PsaMapping.PowerShell.Tests
         private static string? RunWorker(string[] arguments)
         {
             string worker = Path.Combine(ModuleHost.RepoRoot, "tests", "PsaMapping.StoreWorker", "bin",
-                Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))), "net10.0", "PsaMapping.StoreWorker.dll");
+                Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!), "net10.0", "PsaMapping.StoreWorker.dll");
             var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
             start.ArgumentList.Add(worker);
             foreach (string argument in arguments) start.ArgumentList.Add(argument);

@@ -1,5 +1,7 @@
+using System.Globalization;
 using PsaMapping.Engine;
 using PsaMapping.Engine.Mapping;
+using PsaMapping.StoreWorker;
 
 // A separate process working on a store, so that tests can kill it at any moment or run several at once. STORE is a
 // folder, or table:NAME for a table of the Azure Table store whose connection string is in the environment variable
@@ -22,7 +24,7 @@ switch (args[0])
             await store.SaveAsync(_ => new[] { MappingEdit.Upsert(Worker.Mapping(0, n)) }, "crash-worker");
         }
     case "concurrent" when args.Length == 4:
-        int worker = int.Parse(args[2]), count = int.Parse(args[3]);
+        int worker = int.Parse(args[2], CultureInfo.InvariantCulture), count = int.Parse(args[3], CultureInfo.InvariantCulture);
         for (int i = 1; i <= count; i++)
         {
             int n = i;
@@ -41,7 +43,7 @@ switch (args[0])
         SyncLease lease;
         try
         {
-            lease = await store.AcquireSyncLockAsync(args[2], TimeSpan.FromSeconds(double.Parse(args[3])));
+            lease = await store.AcquireSyncLockAsync(args[2], TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture)));
         }
         catch (PsaMappingException ex)
         {
@@ -62,17 +64,20 @@ static int Usage()
     return 2;
 }
 
-public static class Worker
+namespace PsaMapping.StoreWorker
 {
-    public static IMappingStore Table(string name)
+    public static class Worker
     {
-        var secret = new System.Security.SecureString();
-        foreach (char c in Environment.GetEnvironmentVariable("PSAMAPPING_TEST_TABLE_CONNECTION") ?? string.Empty) secret.AppendChar(c);
-        return new PsaMapping.Engine.Store.Tables.TableMappingStore(PsaMapping.Engine.Store.Tables.TableStoreSettings.FromConnectionString(secret, name));
-    }
+        public static IMappingStore Table(string name)
+        {
+            var secret = new System.Security.SecureString();
+            foreach (char c in Environment.GetEnvironmentVariable("PSAMAPPING_TEST_TABLE_CONNECTION") ?? string.Empty) secret.AppendChar(c);
+            return new PsaMapping.Engine.Store.Tables.TableMappingStore(PsaMapping.Engine.Store.Tables.TableStoreSettings.FromConnectionString(secret, name));
+        }
 
-    /// <summary>The mapping numbered <paramref name="n"/> of <paramref name="worker"/>: everything in it follows from the two.</summary>
-    public static CustomerMapping Mapping(int worker, int n) =>
-        new(new Guid(worker, (short)(n >> 16), (short)(n & 0xFFFF), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }),
-            $"Customer {worker}-{n}", 1000 + n, $"Company {n}", 100_000 + n, $"Contract {n}", n % 2 == 0);
+        /// <summary>The mapping numbered <paramref name="n"/> of <paramref name="worker"/>: everything in it follows from the two.</summary>
+        public static CustomerMapping Mapping(int worker, int n) =>
+            new(new Guid(worker, (short)(n >> 16), (short)(n & 0xFFFF), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }),
+                $"Customer {worker}-{n}", 1000 + n, $"Company {n}", 100_000 + n, $"Contract {n}", n % 2 == 0);
+    }
 }

@@ -60,7 +60,7 @@ namespace PsaMapping.Engine.Autotask
         public async Task<IReadOnlyList<AutotaskContractService>> GetContractServicesAsync(IReadOnlyCollection<long> contractIds,
             CancellationToken cancellationToken)
         {
-            IReadOnlyList<AutotaskRecord> rows = await QueryByContractsAsync(ContractServicesEntity, contractIds, new JObject[0], ContractServiceFields,
+            IReadOnlyList<AutotaskRecord> rows = await QueryByContractsAsync(ContractServicesEntity, contractIds, Array.Empty<JObject>(), ContractServiceFields,
                 cancellationToken).ConfigureAwait(false);
             return rows.Select(row => new AutotaskContractService(
                     AutotaskRow.Required<long>(row, "id", ContractServicesEntity),

@@ -196,7 +196,7 @@ namespace PsaMapping.Engine.Autotask
                     var items = page.Select(row => new KeyValuePair<long, T>(AutotaskRow.Required<long>(row, "id", entity), convert(row))).ToList();
                     lock (converted)
                         foreach (KeyValuePair<long, T> item in items) converted[item.Key] = item.Value;
-                });
+                }, cancellationToken);
                 lock (conversions) conversions.Add(conversion);
             }
 

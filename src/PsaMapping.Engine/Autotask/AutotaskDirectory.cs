@@ -13,8 +13,9 @@ namespace PsaMapping.Engine.Autotask
     /// <summary>
     /// Companies and contracts as the module sees them: searched, looked up by name or id, with picklist
     /// labels, cancelled and expired contracts told apart. Keeps within a session what it fetched in bulk.
+    /// Owns its client: disposing the directory closes the connection.
     /// </summary>
-    public sealed class AutotaskDirectory
+    public sealed class AutotaskDirectory : IDisposable
     {
         /// <summary>Largest id list sent in one `in` filter.</summary>
         public const int IdsPerQuery = 500;
@@ -40,6 +41,12 @@ namespace PsaMapping.Engine.Autotask
         }
 
         public AutotaskClient Client => _client;
+
+        public void Dispose()
+        {
+            _client.Dispose();
+            _companiesLock.Dispose();
+        }
 
         /// <summary>Whether every company has been fetched in this session (then searches cost no request).</summary>
         public bool HasAllCompanies => _allCompanies != null;
@@ -122,7 +129,7 @@ namespace PsaMapping.Engine.Autotask
                 if (_allCompanies == null)
                 {
                     Picklist types = await CompanyTypesAsync(cancellationToken).ConfigureAwait(false);
-                    _allCompanies = await _client.QueryAllAsync("Companies", new JObject[0], CompanyFields, Parallelism, row => ToCompany(row, types),
+                    _allCompanies = await _client.QueryAllAsync("Companies", Array.Empty<JObject>(), CompanyFields, Parallelism, row => ToCompany(row, types),
                         cancellationToken).ConfigureAwait(false);
                 }
 

@@ -308,6 +308,7 @@ namespace PsaMapping.Engine.Mapping
         /// file, that file replaces mappings.json (the old one becoming the backup) and its entries are appended
         /// to the audit log. A crash between the two leaves the entries in mappings.json, for the next write to append.
         /// </summary>
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The token goes first so that the many-line work lambda closes the call.")]
         private T Write<T>(CancellationToken cancellationToken, Func<MappingFile, (T Result, MappingFile? Next)> change) =>
             Locked(cancellationToken, () =>
             {
@@ -323,6 +324,7 @@ namespace PsaMapping.Engine.Mapping
                 return result;
             });
 
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The token goes first so that the many-line work lambda closes the call.")]
         private T Locked<T>(CancellationToken cancellationToken, Func<T> work) =>
             Faults(() =>
             {

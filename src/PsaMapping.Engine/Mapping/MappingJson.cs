@@ -398,7 +398,7 @@ namespace PsaMapping.Engine.Mapping
             throw new MappingFormatException($"{where} has a '{name}' that is not an ISO-8601 date and time{At(token)}");
         }
 
-        private static JToken Date(DateTimeOffset? value) =>
+        private static JValue Date(DateTimeOffset? value) =>
             value.HasValue ? new JValue(value.Value.ToString("o", CultureInfo.InvariantCulture)) : JValue.CreateNull();
 
         /// <summary>" (line N)" for a token read from text, so a hand-edited file can be fixed quickly.</summary>

@@ -10,7 +10,7 @@ namespace PsaMapping.Engine.Matching
     public readonly struct NameMatch : IEquatable<NameMatch>
     {
         /// <summary>No match, score 0.</summary>
-        public static readonly NameMatch None = default;
+        public static readonly NameMatch None;
 
         public NameMatch(MatchKind kind, double score)
         {

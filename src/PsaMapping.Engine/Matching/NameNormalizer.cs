@@ -33,9 +33,11 @@ namespace PsaMapping.Engine.Matching
             return german == plain ? new[] { plain } : new[] { plain, german };
         }
 
+        private static readonly char[] Space = { ' ' };
+
         /// <summary>The words of an already normalized name.</summary>
         public static string[] Tokens(string? normalized) =>
-            string.IsNullOrEmpty(normalized) ? Array.Empty<string>() : normalized!.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            string.IsNullOrEmpty(normalized) ? Array.Empty<string>() : normalized!.Split(Space, StringSplitOptions.RemoveEmptyEntries);
 
         internal static bool IsAscii(string text)
         {

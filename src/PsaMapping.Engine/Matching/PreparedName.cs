@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 
@@ -10,7 +11,8 @@ namespace PsaMapping.Engine.Matching
     /// </summary>
     internal sealed class PreparedName
     {
-        private static readonly int[] NoWords = new int[0];
+        private static readonly int[] NoWords = Array.Empty<int>();
+        private static readonly int[] OneWord = { 0 };
 
         private PreparedName(string spaced, string compact, int[] wordStarts)
         {
@@ -27,7 +29,7 @@ namespace PsaMapping.Engine.Matching
         public static PreparedName From(string normalized)
         {
             if (normalized.Length == 0) return new PreparedName("", "", NoWords);
-            if (normalized.IndexOf(' ') < 0) return new PreparedName(normalized, normalized, new[] { 0 });
+            if (normalized.IndexOf(' ') < 0) return new PreparedName(normalized, normalized, OneWord);
 
             var compact = new StringBuilder(normalized.Length);
             var starts = new List<int>(4) { 0 };

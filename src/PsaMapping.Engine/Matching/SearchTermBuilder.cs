@@ -9,6 +9,9 @@ namespace PsaMapping.Engine.Matching
     /// <summary>Builds <see cref="AutocompleteRanker.ServerSearchTerms"/>; see its remarks for the reasoning.</summary>
     internal static class SearchTermBuilder
     {
+        private static readonly string[] Ampersand = { "&" };
+        private static readonly string[] Plus = { "+" };
+
         internal const int MaxTerms = 12;
 
         public static IReadOnlyList<string> Build(string? query)
@@ -52,8 +55,8 @@ namespace PsaMapping.Engine.Matching
             bool onlyAnd = (words.Count == 1 && words[0] == "and") || "and".IndexOf(compact, StringComparison.Ordinal) >= 0;
             if (onlyAnd)
             {
-                terms.AddGroup(new[] { "&" }, "&");
-                terms.AddGroup(new[] { "+" }, "+");
+                terms.AddGroup(Ampersand, "&");
+                terms.AddGroup(Plus, "+");
             }
             return terms.ToArray();
         }

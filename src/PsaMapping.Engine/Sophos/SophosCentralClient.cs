@@ -402,7 +402,7 @@ namespace PsaMapping.Engine.Sophos
                 $"Sophos Central answered the token request with HTTP {(int)response.StatusCode} {response.ReasonPhrase}{tracking}. Run Connect-SophosCentral again later.");
         }
 
-        private async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+        private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
         {
             if (response.IsSuccessStatusCode) return;
             cancellationToken.ThrowIfCancellationRequested();

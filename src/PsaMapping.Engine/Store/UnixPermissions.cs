@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -30,7 +31,7 @@ namespace PsaMapping.Engine.Store
             if (!IsUnix || GetMode == null) return null;
             try
             {
-                return Convert.ToInt32(GetMode.Invoke(null, new object[] { path }));
+                return Convert.ToInt32(GetMode.Invoke(null, new object[] { path }), CultureInfo.InvariantCulture);
             }
             catch (TargetInvocationException ex) when (ex.InnerException != null)
             {
@@ -58,7 +59,8 @@ namespace PsaMapping.Engine.Store
                 throw new IOException($"Could not set the permissions of '{path}' (errno {Marshal.GetLastWin32Error()}).");
         }
 
-        [DllImport("libc", SetLastError = true)]
-        private static extern int chmod(string path, int mode);
+        // Only called on Unix, where .NET marshals LPStr as UTF-8 (the encoding of file names there).
+        [DllImport("libc", SetLastError = true, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        private static extern int chmod([MarshalAs(UnmanagedType.LPStr)] string path, int mode);
     }
 }

@@ -318,7 +318,7 @@ namespace PsaMapping.Engine.Suggestions
         }
 
         [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
-        private IReadOnlyList<CompanyMatch> Rank(ParsedName query, Scratch scratch, int count)
+        private CompanyMatch[] Rank(ParsedName query, Scratch scratch, int count)
         {
             // Keep the CandidateCount best by weighted Dice in a small sorted array.
             int[] top = scratch.Top;

@@ -77,7 +77,9 @@ namespace PsaMapping.Engine.Sync
                 .FirstOrDefault();
         }
 
-        private static string[] Words(string text) => text.Split(new[] { ' ', '-', '(', ')', ',', '/' }, StringSplitOptions.RemoveEmptyEntries);
+        private static readonly char[] WordSeparators = { ' ', '-', '(', ')', ',', '/' };
+
+        private static string[] Words(string text) => text.Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries);
 
         public override string ToString() => IsMapped ? $"{ProductCode} -> {ServiceName}" : ProductCode + " (unmapped)";
     }

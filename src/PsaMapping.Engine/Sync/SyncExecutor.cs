@@ -12,8 +12,8 @@ namespace PsaMapping.Engine.Sync
     {
         Task<AutotaskWriteResult> PostAdjustmentAsync(ServiceAdjustment adjustment, CancellationToken cancellationToken);
 
-        /// <summary>The units of <paramref name="serviceId"/> on the contract in force on <paramref name="date"/> (0 when the contract has no line for it).</summary>
-        Task<decimal> ReadUnitsAsync(long contractId, long serviceId, DateTime date, CancellationToken cancellationToken);
+        /// <summary>The units of <paramref name="serviceId"/> on the contract in force on <paramref name="effectiveDate"/> (0 when the contract has no line for it).</summary>
+        Task<decimal> ReadUnitsAsync(long contractId, long serviceId, DateTime effectiveDate, CancellationToken cancellationToken);
     }
 
     /// <summary>The sync log as the executor writes it: the intent before each post, the outcome after.</summary>

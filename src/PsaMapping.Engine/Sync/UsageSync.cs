@@ -167,7 +167,7 @@ namespace PsaMapping.Engine.Sync
         public async Task<UsageSyncResult> ExecuteAsync(PreparedSync prepared, IReadOnlyList<SyncLine> lines, IOperationObserver? observer, CancellationToken stop)
         {
             if (prepared.Lease == null) throw new InvalidOperationException("A sync prepared under -WhatIf posts nothing.");
-            var journal = new StoreSyncJournal(_store, prepared.RunId, _who, prepared.Request.Year, prepared.Request.Month, _time, prepared.Lease, _lockDuration);
+            using var journal = new StoreSyncJournal(_store, prepared.RunId, _who, prepared.Request.Year, prepared.Request.Month, _time, prepared.Lease, _lockDuration);
             IReadOnlyList<SyncLine> done;
             try
             {
@@ -256,7 +256,7 @@ namespace PsaMapping.Engine.Sync
     }
 
     /// <summary>The executor's journal in the store's sync log, renewing the sync lock as it goes.</summary>
-    internal sealed class StoreSyncJournal : ISyncJournal
+    internal sealed class StoreSyncJournal : ISyncJournal, IDisposable
     {
         private readonly IMappingStore _store;
         private readonly Guid _runId;
@@ -265,6 +265,8 @@ namespace PsaMapping.Engine.Sync
         private readonly TimeProvider _time;
         private readonly SemaphoreSlim _renewing = new SemaphoreSlim(1, 1);
         private readonly TimeSpan _duration;
+
+        public void Dispose() => _renewing.Dispose();
 
         public StoreSyncJournal(IMappingStore store, Guid runId, string who, int year, int month, TimeProvider time, SyncLease lease, TimeSpan duration)
         {

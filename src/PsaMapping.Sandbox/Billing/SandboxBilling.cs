@@ -366,7 +366,7 @@ namespace PsaMapping.Sandbox
                 ? rows.LastOrDefault(r => r.StartDate <= date && r.EndDate >= date)
                 : null;
 
-        private (int Product, int Base)[] PickProducts(Random random, bool wellKnown)
+        private static (int Product, int Base)[] PickProducts(Random random, bool wellKnown)
         {
             // Same draws for every tenant, so one tenant's outcome never shifts the next one's.
             double none = random.NextDouble();

@@ -43,7 +43,7 @@ namespace PsaMapping.Sandbox.Data
 
         public static SandboxWorld Create(int seed, int count)
         {
-            if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
+            ArgumentOutOfRangeException.ThrowIfNegative(count);
             var random = CreateRandom(seed, "world");
             var names = new NameGenerator(random);
             var organizations = new List<SandboxOrganization>(count);

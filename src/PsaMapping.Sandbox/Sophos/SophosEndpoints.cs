@@ -16,7 +16,7 @@ namespace PsaMapping.Sandbox.Sophos
         {
             // An explicit Task<IResult> return type keeps this off the RequestDelegate overload, which would discard the result.
             app.MapPost("/api/v2/oauth2/token", Task<IResult> (HttpContext context) => TokenAsync(context, state, errors))
-                .WithSandboxEndpoint(SandboxEndpoints.SophosToken, errors.WriteOAuth);
+                .WithSandboxEndpoint(SandboxEndpoints.SophosToken, SophosErrors.WriteOAuth);
 
             app.MapGet("/whoami/v1", (HttpContext context) => WhoAmI(context, state, errors))
                 .WithSandboxEndpoint(SandboxEndpoints.SophosWhoAmI, errors.WriteApi);
@@ -32,17 +32,17 @@ namespace PsaMapping.Sandbox.Sophos
         {
             if (!context.Request.HasFormContentType)
             {
-                return errors.OAuth(400, "oauth.invalid_request", "Expected an application/x-www-form-urlencoded body.");
+                return SophosErrors.OAuth(400, "oauth.invalid_request", "Expected an application/x-www-form-urlencoded body.");
             }
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             string? grantType = form["grant_type"];
             if (string.IsNullOrEmpty(grantType))
             {
-                return errors.OAuth(400, "oauth.invalid_request", "grant_type is required.");
+                return SophosErrors.OAuth(400, "oauth.invalid_request", "grant_type is required.");
             }
             if (grantType != "client_credentials")
             {
-                return errors.OAuth(400, "oauth.unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+                return SophosErrors.OAuth(400, "oauth.unsupported_grant_type", "Only grant_type=client_credentials is supported.");
             }
 
             var options = state.Options;
@@ -54,11 +54,11 @@ namespace PsaMapping.Sandbox.Sophos
                 : null;
             if (client is null)
             {
-                return errors.OAuth(401, "oauth.invalid_client_id", "Unauthorized");
+                return SophosErrors.OAuth(401, "oauth.invalid_client_id", "Unauthorized");
             }
             if (clientSecret != client.Value.Secret)
             {
-                return errors.OAuth(401, "oauth.invalid_client_secret", "Unauthorized");
+                return SophosErrors.OAuth(401, "oauth.invalid_client_secret", "Unauthorized");
             }
 
             var token = state.Issue(client.Value.Kind, clientId!);

@@ -26,12 +26,12 @@ namespace PsaMapping.Sandbox.Sophos
                 DocUrl: "https://developer.sophos.com/getting-started"), status);
 
         /// <summary>The token endpoint's body: {"errorCode","message","trackingId"}.</summary>
-        public IResult OAuth(int status, string errorCode, string message) =>
+        public static IResult OAuth(int status, string errorCode, string message) =>
             SandboxJson.Result(new OAuthError(errorCode, message, Guid.NewGuid()), status);
 
         public Task WriteApi(HttpContext context, int status, string message) => Api(status, message).ExecuteAsync(context);
 
-        public Task WriteOAuth(HttpContext context, int status, string message) =>
+        public static Task WriteOAuth(HttpContext context, int status, string message) =>
             OAuth(status, status switch
             {
                 StatusCodes.Status429TooManyRequests => "rate_limit.exceeded",

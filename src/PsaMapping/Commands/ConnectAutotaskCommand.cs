@@ -42,7 +42,7 @@ namespace PsaMapping.Commands
         {
             AutotaskCredential credential = AutotaskConnector.CredentialFrom(this, Credential, IntegrationCode);
             AutotaskConnection connection = Connections.ConnectAutotask(credential, ZoneUri, ApiUri, out AutotaskDirectory directory);
-            Connections.UseAutotask(directory);
+            SessionConnections.UseAutotask(directory);
 
             if (Save)
                 Connections.SaveCredential($"the Autotask credential of API user {credential.UserName}",

@@ -39,7 +39,7 @@ namespace PsaMapping.Commands
             var credential = Guard(() => new ClientCredential(Credential.UserName.Trim(), Credential.Password));
             // A failed attempt leaves any earlier connection in place.
             SophosConnection connection = Connections.ConnectSophos(credential, AuthUri, ApiUri, out SophosCentralClient client);
-            Connections.UseSophos(client);
+            SessionConnections.UseSophos(client);
             WriteVerbose($"Connected to Sophos Central as partner {connection.PartnerId}.");
 
             if (Save)

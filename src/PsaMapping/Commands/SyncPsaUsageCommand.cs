@@ -32,7 +32,7 @@ namespace PsaMapping.Commands
 
             IMappingStore store = Store;
             MappingSnapshot saved = UseStore((s, token) => s.LoadAsync(token));
-            IReadOnlyList<SyncSubject> subjects = Subjects(saved);
+            List<SyncSubject> subjects = Subjects(saved);
             if (subjects.Count == 0)
             {
                 WriteInformation(new InformationRecord("No customer to sync: no saved mapping has sync on. Turn it on with Set-PsaMapping -SyncEnabled $true.", "PsaMapping"));
@@ -81,7 +81,7 @@ namespace PsaMapping.Commands
         }
 
         /// <summary>The mappings to sync: every one with sync on, or the customers named or piped (their contract-mates too).</summary>
-        private IReadOnlyList<SyncSubject> Subjects(MappingSnapshot saved)
+        private List<SyncSubject> Subjects(MappingSnapshot saved)
         {
             if (_names.Count == 0 && _ids.Count == 0)
                 return saved.Mappings.Where(m => m.SyncEnabled).Select(m => new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, named: false)).ToList();

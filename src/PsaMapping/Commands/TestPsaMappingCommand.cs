@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.Threading.Tasks;
-using PsaMapping.Engine.Sync;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using PsaMapping.Engine.Autotask;
 using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Sophos;
+using PsaMapping.Engine.Sync;
 
 namespace PsaMapping.Commands
 {
@@ -50,7 +50,7 @@ namespace PsaMapping.Commands
         private IReadOnlyList<MappingProblem> CheckSync(MappingSnapshot saved, SophosCentralClient sophos, AutotaskDirectory autotask)
         {
             var synced = saved.Mappings.Where(m => m.SyncEnabled).Select(m => m.ContractId).Distinct().ToList();
-            if (synced.Count == 0) return SyncChecks.Check(saved, null, new AutotaskContractService[0]);
+            if (synced.Count == 0) return SyncChecks.Check(saved, null, Array.Empty<AutotaskContractService>());
             (int year, int month) = UsageSyncRequest.PreviousMonth(DateTimeOffset.UtcNow);
             var billing = new AutotaskBilling(autotask.Client);
             return Run(async (observer, token) =>

@@ -33,7 +33,7 @@ namespace PsaMapping.Commands
         {
             var store = CredentialStore.Default();
             SavedAutotaskCredential? saved = Guard(() => store.LoadAutotask());
-            AutotaskClient? current = Connections.CurrentAutotask?.Client;
+            AutotaskClient? current = SessionConnections.CurrentAutotask?.Client;
 
             AutotaskCredential credential;
             if (IntegrationCode != null)
@@ -61,7 +61,7 @@ namespace PsaMapping.Commands
             string target = saved != null ? $"the session and the saved credential in {store.FilePath}" : "the session";
             if (!ShouldProcess(target, $"Replace the Autotask credential with the one of API user {credential.UserName}"))
             {
-                checkedDirectory.Client.Dispose();
+                checkedDirectory.Dispose();
                 return;
             }
 
@@ -72,7 +72,7 @@ namespace PsaMapping.Commands
                     return true;
                 });
 
-            Connections.UseAutotask(checkedDirectory);
+            SessionConnections.UseAutotask(checkedDirectory);
             WriteInformation(new InformationRecord($"The Autotask credential of API user {credential.UserName} was checked and now replaces the old one in {target}.", "PsaMapping"));
             WriteRequestSummary();
             if (PassThru) WriteObject(connection);

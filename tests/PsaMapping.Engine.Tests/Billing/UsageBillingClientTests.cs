@@ -117,8 +117,8 @@ namespace PsaMapping.Engine.Tests.Billing
             IReadOnlyList<AutotaskService> services = await billing.GetServicesAsync(includeInactive: false, CancellationToken.None);
 
             Assert.Equal(SandboxBilling.Services.Where(s => s.IsActive).Select(s => s.Id), services.Select(s => s.AutotaskServiceId));
-            Assert.Equal("Monthly", services.First().PeriodType);
-            Assert.Equal("Yearly", services.Single(s => s.ServiceName.EndsWith("Annual")).PeriodType);
+            Assert.Equal("Monthly", services[0].PeriodType);
+            Assert.Equal("Yearly", services.Single(s => s.ServiceName.EndsWith("Annual", StringComparison.Ordinal)).PeriodType);
             Assert.Equal(2, Requests("Services") - before); // the picklist and one page
             Assert.Contains((await billing.GetServicesAsync(includeInactive: true, CancellationToken.None)), s => !s.IsActive);
         }

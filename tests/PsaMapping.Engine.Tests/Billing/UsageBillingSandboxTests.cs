@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -7,18 +8,16 @@ using PsaMapping.Sandbox;
 namespace PsaMapping.Engine.Tests.Billing
 {
     /// <summary>The sandbox's usage billing, held to shared/reference ("Usage billing" in both files) over plain HTTP.</summary>
-    public sealed class UsageBillingSandboxTests : IAsyncLifetime
+    public sealed class UsageBillingSandboxTests : IAsyncLifetime, IDisposable
     {
         private SandboxServer _server = null!;
         private readonly HttpClient _http = new();
 
         public async Task InitializeAsync() => _server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 120, CompanyCount = 200, Seed = 23 });
 
-        public async Task DisposeAsync()
-        {
-            _http.Dispose();
-            await _server.DisposeAsync();
-        }
+        public async Task DisposeAsync() => await _server.DisposeAsync();
+
+        public void Dispose() => _http.Dispose();
 
         private DateTime LastMonth => _server.Billing.ThisMonth.AddMonths(-1);
 
@@ -46,7 +45,7 @@ namespace PsaMapping.Engine.Tests.Billing
             return _http.SendAsync(request);
         }
 
-        private string UsagePath(DateTime month) => $"partner/v1/billing/usage/{month:yyyy}/{month:MM}";
+        private static string UsagePath(DateTime month) => $"partner/v1/billing/usage/{month:yyyy}/{month:MM}";
 
         [Fact]
         public async Task The_usage_month_is_zero_padded_in_the_path()
@@ -202,14 +201,14 @@ namespace PsaMapping.Engine.Tests.Billing
             var line = _server.Billing.ContractServices.First(l => _server.Billing.UnitRows(l.Id)
                 .Any(r => r.StartDate == _server.Billing.ThisMonth && r.ApproveAndPostDate == null && r.EndDate < _server.Contracts.Single(c => c.Id == l.ContractId).EndDate));
             decimal before = _server.Billing.UnitsOn(line.Id, _server.Billing.ThisMonth)!.Value;
-            string date = _server.Billing.ThisMonth.ToString("yyyy-MM-dd");
+            string date = _server.Billing.ThisMonth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
             using var root = await AutotaskAsync(HttpMethod.Post, "ContractServiceAdjustments",
                 new { contractID = line.ContractId, contractServiceID = line.Id, effectiveDate = date, unitChange = 2 });
             using var child = await AutotaskAsync(HttpMethod.Post, $"Contracts/{line.ContractId}/ServiceAdjustments",
                 new { contractServiceID = line.Id, effectiveDate = date, unitChange = -1 });
             using var posted = await AutotaskAsync(HttpMethod.Post, "ContractServiceAdjustments",
-                new { contractID = line.ContractId, contractServiceID = line.Id, effectiveDate = _server.Billing.ThisMonth.AddMonths(-1).ToString("yyyy-MM-dd"), unitChange = 1 });
+                new { contractID = line.ContractId, contractServiceID = line.Id, effectiveDate = _server.Billing.ThisMonth.AddMonths(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), unitChange = 1 });
             using var query = await AutotaskAsync(HttpMethod.Post, "ContractServiceAdjustments/query", new { filter = new[] { new { op = "gte", field = "id", value = 0 } } });
 
             Assert.Equal(HttpStatusCode.OK, root.StatusCode);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using PsaMapping.Engine.Mapping;
+using PsaMapping.StoreWorker;
 
 namespace PsaMapping.Engine.Tests
 {
@@ -22,7 +24,7 @@ namespace PsaMapping.Engine.Tests
             if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
         }
 
-        private Process StartWorker(params string[] arguments)
+        private static Process StartWorker(params string[] arguments)
         {
             var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
             start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PsaMapping.StoreWorker.dll"));
@@ -72,7 +74,7 @@ namespace PsaMapping.Engine.Tests
         [Fact]
         public async Task Four_processes_saving_100_mappings_each_at_once_save_all_400_with_400_audit_entries()
         {
-            var workers = Enumerable.Range(1, 4).Select(w => StartWorker("concurrent", _folder, w.ToString(), "100")).ToList();
+            var workers = Enumerable.Range(1, 4).Select(w => StartWorker("concurrent", _folder, w.ToString(CultureInfo.InvariantCulture), "100")).ToList();
             foreach (Process worker in workers)
             {
                 await worker.WaitForExitAsync();

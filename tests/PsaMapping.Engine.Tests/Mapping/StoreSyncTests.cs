@@ -12,17 +12,18 @@ namespace PsaMapping.Engine.Tests
         private static readonly DateTimeOffset Start = new(2026, 12, 1, 6, 0, 0, TimeSpan.Zero);
 
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "psamapping-sync-" + Guid.NewGuid().ToString("N"));
-        protected readonly FakeTimeProvider _time = new(Start);
+        protected FakeTimeProvider Time { get; } = new(Start);
 
         public void Dispose()
         {
             if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+            GC.SuppressFinalize(this);
         }
 
         /// <summary>A store object on the test's store: a new one each call, as another process would have.</summary>
-        protected virtual IMappingStore Store() => new FolderMappingStore(_folder, _time);
+        protected virtual IMappingStore Store() => new FolderMappingStore(_folder, Time);
 
-        private FolderMappingStore Folder() => new(_folder, _time);
+        private FolderMappingStore Folder() => new(_folder, Time);
 
         private static Guid Id(int n) => new($"00000000-0000-0000-0000-{n:D12}");
 
@@ -41,7 +42,7 @@ namespace PsaMapping.Engine.Tests
                 ProductMappingEdit.Upsert(new ProductMapping("CIXA", 30, "Intercept X Advanced")),
                 ProductMappingEdit.Upsert(new ProductMapping("CIXAXDR", 30, "Intercept X Advanced")),
             }, "alice");
-            _time.Advance(TimeSpan.FromHours(1));
+            Time.Advance(TimeSpan.FromHours(1));
             var second = store.SaveProducts(new[] { ProductMappingEdit.Upsert(new ProductMapping("cixa", 31, "Intercept X (new)")), ProductMappingEdit.Remove("CIXAXDR") }, "bob");
 
             Assert.Equal(2, first.Added);
@@ -81,7 +82,7 @@ namespace PsaMapping.Engine.Tests
         }
 
         [Fact]
-        public void The_sync_log_keeps_intent_and_outcome_and_filters_by_customer_month_time_and_count()
+        public void The_sync_log_keeps_intent_and_outcome_and_filters_by_customer_monthTime_and_count()
         {
             var store = Store();
             Guid a = Guid.NewGuid(), b = Guid.NewGuid();
@@ -98,7 +99,7 @@ namespace PsaMapping.Engine.Tests
             Assert.Equal(2, store.ReadSyncLog(new SyncLogQuery { SophosCustomerId = Id(1) }).Count);
             Assert.Single(store.ReadSyncLog(new SyncLogQuery { Year = 2026, Month = 10 }));
             Assert.Equal(b, Assert.Single(store.ReadSyncLog(new SyncLogQuery { Last = 1 })).AdjustmentId);
-            Assert.Equal(2, store.ReadSyncLog(new SyncLogQuery { SophosCustomerName = _ => n => n.EndsWith("1") }).Count);
+            Assert.Equal(2, store.ReadSyncLog(new SyncLogQuery { SophosCustomerName = _ => n => n.EndsWith('1') }).Count);
         }
 
         [Fact]
@@ -126,11 +127,11 @@ namespace PsaMapping.Engine.Tests
             Assert.Contains("alice@host1 (pid 10)", refused.Message);
             Assert.Contains(first.ExpiresAt.ToString("u"), refused.Message);
 
-            _time.Advance(TimeSpan.FromMinutes(5));
+            Time.Advance(TimeSpan.FromMinutes(5));
             SyncLease renewed = store.RenewSyncLockAsync(first, TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
             Assert.Equal(Start.AddMinutes(15), renewed.ExpiresAt);
 
-            _time.Advance(TimeSpan.FromMinutes(16)); // alice crashed: her lease runs out
+            Time.Advance(TimeSpan.FromMinutes(16)); // alice crashed: her lease runs out
             SyncLease second = Store().AcquireSyncLockAsync("bob@host2", TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
             Assert.Equal("bob@host2", second.Holder);
 
@@ -152,7 +153,7 @@ namespace PsaMapping.Engine.Tests
             store.Save(new[] { MappingEdit.Upsert(Map(2)), MappingEdit.Upsert(Map(3)) }, "a");
             // As if the process died after replacing mappings.json, with only the first of its two lines appended and torn.
             string[] lines = File.ReadAllLines(store.AuditPath);
-            File.WriteAllText(store.AuditPath, lines[0] + "\n" + lines[1].Substring(0, 40));
+            File.WriteAllText(store.AuditPath, string.Concat(lines[0], "\n", lines[1].AsSpan(0, 40)));
 
             Assert.Equal(new[] { Id(1), Id(2), Id(3) }, store.ReadHistory().Select(e => e.SophosCustomerId));
 

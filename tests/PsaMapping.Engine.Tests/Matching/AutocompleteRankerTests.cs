@@ -497,8 +497,8 @@ namespace PsaMapping.Engine.Tests
             for (int i = 0; i < word.Length; i++)
             {
                 yield return word.Remove(i, 1);                              // missing letter
-                yield return word.Substring(0, i) + "x" + word.Substring(i); // extra letter
-                yield return word.Substring(0, i) + "x" + word.Substring(i + 1); // wrong letter
+                yield return string.Concat(word.AsSpan(0, i), "x", word.AsSpan(i)); // extra letter
+                yield return string.Concat(word.AsSpan(0, i), "x", word.AsSpan(i + 1)); // wrong letter
                 if (i + 1 < word.Length && !(word.Length == 4 && i == 1))     // swapped letters
                     yield return word.Substring(0, i) + word[i + 1] + word[i] + word.Substring(i + 2);
             }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Store.Tables;
+using PsaMapping.StoreWorker;
 
 namespace PsaMapping.Engine.Tests.Store
 {
@@ -62,7 +64,7 @@ namespace PsaMapping.Engine.Tests.Store
         public async Task Four_processes_saving_100_mappings_each_at_once_save_all_400_with_400_history_entries()
         {
             azurite.NewStore(out string table);
-            var workers = Enumerable.Range(1, 4).Select(w => StartWorker(false, "concurrent", "table:" + table, w.ToString(), "100")).ToList();
+            var workers = Enumerable.Range(1, 4).Select(w => StartWorker(false, "concurrent", "table:" + table, w.ToString(CultureInfo.InvariantCulture), "100")).ToList();
             foreach (Process worker in workers)
             {
                 await worker.WaitForExitAsync();

@@ -110,11 +110,13 @@ namespace PsaMapping.Engine.Store.Tables
                     .Select(i => all.GetRange(i * TableMappingStore.TransactionLimit, Math.Min(TableMappingStore.TransactionLimit, all.Count - i * TableMappingStore.TransactionLimit)));
             });
 
+        private static readonly string[] RowKeyOnly = { "RowKey" };
+
         private static HashSet<string> ExistingKeys(TableStoreClient client, string partition, string? below, CancellationToken cancellationToken)
         {
             string filter = $"PartitionKey eq '{partition}'" + (below == null ? string.Empty : " and RowKey lt '0'");
             return client.Run(token => new HashSet<string>(
-                client.Table.Query<TableEntity>(filter, maxPerPage: 1000, select: new[] { "RowKey" }, cancellationToken: token).Select(r => r.RowKey),
+                client.Table.Query<TableEntity>(filter, maxPerPage: 1000, select: RowKeyOnly, cancellationToken: token).Select(r => r.RowKey),
                 StringComparer.Ordinal), cancellationToken);
         }
 
