@@ -2,12 +2,15 @@ using System.Diagnostics;
 using System.Security;
 using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Store.Tables;
+using PsaMapping.Sandbox;
 using PsaMapping.Sandbox.Azurite;
+using PsaMapping.Sandbox.Demo;
 
 /// <summary>
 /// The store benchmark (issue 14): table requests and wall time of the store's operations against Azurite,
 /// beside the same operations on the folder store. Targets: reading 2,000 mappings in at most 3 table
-/// requests, saving 1,000 in at most 15, the sync lock at most 2 per sync.
+/// requests, saving 1,000 in at most 15, the sync lock at most 2 per sync: first the engine's calls, then the
+/// user's commands (Get-PsaMapping, Set-PsaMapping, Sync-PsaUsage) on a saved table store.
 ///
 ///   dotnet run -c Release --project bench/PsaMapping.Bench -- store
 /// </summary>
@@ -50,12 +53,50 @@ internal static class StoreBench
             Console.WriteLine("by a store object made for the row, so each row includes reading the table's schema version once, as a new");
             Console.WriteLine("process does (the sync lock's row excepted: a sync has read the mappings before it takes the lock).");
             Console.WriteLine("ms: one run each, wall time on this machine; Azurite is not Azure (no network latency, no throttling).");
+            Console.WriteLine();
+            met &= await CommandsAsync(azurite);
             Console.WriteLine(met ? "All request targets met." : "A request target was NOT met.");
             return met ? 0 : 1;
         }
         finally
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The same targets through the cmdlets, as a user runs them on a saved table store (StoreCommandCosts).</summary>
+    private static async Task<bool> CommandsAsync(AzuriteServer azurite)
+    {
+        Console.WriteLine("Through the cmdlets: each command in a new PowerShell session on the saved table store, as an RMM script runs it;");
+        Console.WriteLine("the module's own count (the same Azure.Core pipeline policy) as -Verbose reports it.");
+        string home = Path.Combine(Path.GetTempPath(), "psamapping-bench-home-" + Guid.NewGuid().ToString("N"));
+        string? previous = Environment.GetEnvironmentVariable("PSAMAPPING_HOME");
+        Environment.SetEnvironmentVariable("PSAMAPPING_HOME", home);
+        try
+        {
+            await using SandboxServer sandbox = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = StoreCommandCosts.Customers, CompanyCount = 1500 });
+            var watch = Stopwatch.StartNew();
+            StoreCommandCosts costs = StoreCommandCosts.Measure(sandbox, azurite, "cmd" + Guid.NewGuid().ToString("N"));
+            Console.WriteLine("command                                     table requests  target");
+            Console.WriteLine("-------------------------------------------------------------------");
+            bool met = true;
+            foreach (var (command, requests, lockRequests) in costs.Rows)
+            {
+                (long counted, int target) = command.StartsWith("Get-", StringComparison.Ordinal) ? (requests, StoreCommandCosts.GetTarget)
+                    : command.StartsWith("Sync-", StringComparison.Ordinal) ? (lockRequests, StoreCommandCosts.SyncLockTarget)
+                    : (requests, command.EndsWith("onto 2,000", StringComparison.Ordinal) ? StoreCommandCosts.SetTarget : 0);
+                bool ok = target == 0 || counted <= target;
+                met &= ok;
+                string shown = command.StartsWith("Sync-", StringComparison.Ordinal) ? $"{lockRequests} (of {requests})" : requests.ToString();
+                Console.WriteLine($"{command,-44}{shown,14}  {(target == 0 ? "-" : "<= " + target),6}{(ok ? "" : "  NOT met")}");
+            }
+            Console.WriteLine($"({watch.Elapsed.TotalSeconds:0} s for the whole run, sandbox and Azurite on loopback.)");
+            return met;
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PSAMAPPING_HOME", previous);
+            if (Directory.Exists(home)) Directory.Delete(home, recursive: true);
         }
     }
 

@@ -24,6 +24,7 @@ namespace PsaMapping
         private int _progressActivityId;
 
         private SessionConnections? _connections;
+        private IMappingStore? _store;
 
         /// <summary>The session's connections and this command's request count: see <see cref="SessionConnections"/>.</summary>
         internal SessionConnections Connections => _connections ??= new SessionConnections(this);
@@ -61,11 +62,15 @@ namespace PsaMapping
         /// saved choice (-Save), else the folder store. A saved choice that cannot be read is an error, never a
         /// silent fall back to the folder, which would split the team's truth in two.
         /// </summary>
-        internal IMappingStore Store => ModuleState.Current.Store ?? Guard(() =>
+        /// <remarks>
+        /// Resolved once per command, so one command is one store object: a saved table's schema version is read
+        /// once per command, and a save can build on what the same command loaded (see <see cref="IMappingStore.SaveAsync"/>).
+        /// </remarks>
+        internal IMappingStore Store => _store ??= Connections.TrackStore(ModuleState.Current.Store ?? Guard(() =>
         {
             SavedStore? saved = CredentialStore.Default().LoadStore();
             return saved?.Table != null ? new TableMappingStore(saved.Table) : (IMappingStore)FolderMappingStore.Default();
-        });
+        }));
 
         /// <summary>Runs one store call like other engine work (Ctrl+C cancels it; its errors become this command's).</summary>
         internal T UseStore<T>(Func<IMappingStore, CancellationToken, Task<T>> work)

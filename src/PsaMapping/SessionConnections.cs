@@ -6,8 +6,10 @@ using System.Threading.Tasks;
 using PsaMapping.Engine;
 using PsaMapping.Engine.Autotask;
 using PsaMapping.Engine.Http;
+using PsaMapping.Engine.Mapping;
 using PsaMapping.Engine.Sophos;
 using PsaMapping.Engine.Store;
+using PsaMapping.Engine.Store.Tables;
 
 namespace PsaMapping
 {
@@ -20,6 +22,8 @@ namespace PsaMapping
     {
         private readonly PsaMappingCmdlet _cmdlet;
         private readonly Dictionary<ResilientHttpClient, long> _requestBaselines = new Dictionary<ResilientHttpClient, long>();
+        private TableMappingStore? _table;
+        private (long Total, long Lock) _tableBaseline;
 
         public SessionConnections(PsaMappingCmdlet cmdlet) => _cmdlet = cmdlet;
 
@@ -118,6 +122,22 @@ namespace PsaMapping
             foreach (var pair in _requestBaselines)
                 _cmdlet.WriteVerbose($"{pair.Key.ServiceName} requests made by this command: {pair.Key.Requests.Total - pair.Value}" +
                                      (pair.Key.Requests.Retries > 0 ? $" (retries in this session: {pair.Key.Requests.Retries})." : "."));
+            if (_table != null)
+            {
+                long total = _table.Requests.Total - _tableBaseline.Total, lockRequests = _table.Requests.For(TableMappingStore.SyncLockRequests) - _tableBaseline.Lock;
+                _cmdlet.WriteVerbose($"Table store requests made by this command: {total}" + (lockRequests > 0 ? $", {lockRequests} of them for the sync lock." : "."));
+            }
+        }
+
+        /// <summary>Remembers how many requests a table store had sent when this command started using it; the folder sends none.</summary>
+        public IMappingStore TrackStore(IMappingStore store)
+        {
+            if (store is TableMappingStore table && _table == null)
+            {
+                _table = table;
+                _tableBaseline = (table.Requests.Total, table.Requests.For(TableMappingStore.SyncLockRequests));
+            }
+            return store;
         }
 
         /// <summary>The one "create, connect, dispose on failure": a client that fails to connect never lingers.</summary>

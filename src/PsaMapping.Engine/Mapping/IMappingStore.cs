@@ -50,11 +50,18 @@ namespace PsaMapping.Engine.Mapping
         /// mapping's sync status (<see cref="CustomerMapping.LastSync"/>) is always carried over from the stored
         /// row, never set by a save. One audit entry per added, changed or removed mapping is kept with the
         /// save. When nothing changed nothing is written.
+        /// <para>
+        /// <paramref name="loaded"/>: what this store's <see cref="LoadAsync"/> returned, when the caller read it
+        /// before deciding (a command checks its rows against it). A store that checks at write time that nothing
+        /// written since is overwritten (the table, by ETags) decides first on it and so saves reading everything
+        /// again; a change written since then still makes it read again and decide again. The folder, which reads
+        /// under its lock, ignores it.
+        /// </para>
         /// </summary>
-        Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default);
+        Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null);
 
         /// <summary>The same as <see cref="SaveAsync"/>, for product mappings (ProductCode -> Autotask service).</summary>
-        Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, CancellationToken cancellationToken = default);
+        Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null);
 
         /// <summary>
         /// Records each customer's last sync (the Sophos page's Sync Status column) on its mapping row. Not a

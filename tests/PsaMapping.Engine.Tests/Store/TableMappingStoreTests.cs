@@ -54,6 +54,33 @@ namespace PsaMapping.Engine.Tests.Store
         }
 
         [Fact]
+        public async Task A_save_decided_on_what_the_command_loaded_reads_nothing_again_unless_a_row_changed_since()
+        {
+            TableMappingStore store = azurite.NewStore(out string table);
+            store.Save(new[] { MappingEdit.Upsert(Mapping(1)), MappingEdit.Upsert(Mapping(2)) }, "setup");
+
+            // Nothing changed since the load: the batch alone, no second read.
+            MappingSnapshot loaded = await store.LoadAsync();
+            long before = store.Requests.Total;
+            await store.SaveAsync(_ => new[] { MappingEdit.Upsert(Mapping(1, contract: "Renewed")) }, "alice", loaded: loaded);
+            Assert.Equal(1, store.Requests.Total - before);
+
+            // Another host turns customer 2's sync on after this command loaded: the save's write of customer 2 fails its
+            // ETag, the store reads again and decides again, and the sync switch it did not ask to change is kept.
+            loaded = await store.LoadAsync();
+            var other = new TableMappingStore(azurite.Settings(table));
+            other.Save(new[] { MappingEdit.Upsert(Mapping(2, sync: true)) }, "bob");
+            MappingSaveResult saved = await store.SaveAsync(
+                current => new[] { MappingEdit.Upsert(Mapping(2, sync: current.Find(Mapping(2).SophosCustomerId)!.SyncEnabled, contract: "Renewed")) },
+                "alice", loaded: loaded);
+            Assert.Equal(1, saved.Changed);
+            CustomerMapping two = store.Load().Find(Mapping(2).SophosCustomerId)!;
+            Assert.True(two.SyncEnabled, "bob's change was kept");
+            Assert.Equal("Renewed 2", two.ContractName);
+            Assert.Equal(5, store.ReadHistory().Count); // 2 added, then alice, bob and alice again: one entry each, none lost
+        }
+
+        [Fact]
         public void A_1000_row_save_costs_at_most_15_requests_and_reading_2000_mappings_at_most_3()
         {
             TableMappingStore store = azurite.NewStore(out string table);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -60,6 +61,9 @@ namespace PsaMapping.Engine.Store.Tables
         private readonly TableStoreClient _client;
         private int _schemaChecked;
 
+        // What LoadAsync returned, with the ETags it was read with, for a save that says it decided on it.
+        private readonly ConditionalWeakTable<MappingSnapshot, TableContent> _loaded = new ConditionalWeakTable<MappingSnapshot, TableContent>();
+
         public TableMappingStore(TableStoreSettings settings, TableStoreOptions? options = null)
         {
             _client = new TableStoreClient(settings, options);
@@ -70,8 +74,11 @@ namespace PsaMapping.Engine.Store.Tables
         /// <summary>The table and its endpoint; never the secret.</summary>
         public string Location => Settings.ToString();
 
-        /// <summary>Every request this store sent, retries included.</summary>
+        /// <summary>Every request this store sent, retries included; those for the sync lock under <see cref="SyncLockRequests"/> as well.</summary>
         public RequestCounter Requests => _client.Requests;
+
+        /// <summary>The <see cref="RequestCounter"/> endpoint of the sync lock's requests (its lease), within <see cref="Requests"/>.</summary>
+        public const string SyncLockRequests = TableStoreClient.SyncLockRequests;
 
         /// <summary>
         /// Creates the table when it is missing and records the schema version in a new one; refuses a table
@@ -103,9 +110,14 @@ namespace PsaMapping.Engine.Store.Tables
         // ---- IMappingStore ----
 
         public Task<MappingSnapshot> LoadAsync(CancellationToken cancellationToken = default) =>
-            Task.Run(() => Read(cancellationToken).Snapshot, cancellationToken);
+            Task.Run(() =>
+            {
+                TableContent content = Read(cancellationToken);
+                _loaded.Add(content.Snapshot, content);
+                return content.Snapshot;
+            }, cancellationToken);
 
-        public Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default)
+        public Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null)
         {
             if (decide == null) throw new ArgumentNullException(nameof(decide));
             CheckWho(who);
@@ -121,10 +133,10 @@ namespace PsaMapping.Engine.Store.Tables
                 CustomerHistoryPrefix, who,
                 (changes, snapshot, written) => new MappingSaveResult(changes, snapshot, written),
                 (first, later) => MergeChange(first, later, (k, b, a) => new MappingChange(k, b, a), c => c.Before, c => c.After),
-                c => c.Kind, cancellationToken), cancellationToken);
+                c => c.Kind, Loaded(loaded), cancellationToken), cancellationToken);
         }
 
-        public Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, CancellationToken cancellationToken = default)
+        public Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null)
         {
             if (decide == null) throw new ArgumentNullException(nameof(decide));
             CheckWho(who);
@@ -140,7 +152,7 @@ namespace PsaMapping.Engine.Store.Tables
                 ProductHistoryPrefix, who,
                 (changes, snapshot, written) => new ProductSaveResult(changes, snapshot, written),
                 (first, later) => MergeChange(first, later, (k, b, a) => new ProductChange(k, b, a), c => c.Before, c => c.After),
-                c => c.Kind, cancellationToken), cancellationToken);
+                c => c.Kind, Loaded(loaded), cancellationToken), cancellationToken);
         }
 
         public Task<int> RecordSyncStatusAsync(IEnumerable<SyncStatusUpdate> updates, CancellationToken cancellationToken = default)
@@ -243,15 +255,30 @@ namespace PsaMapping.Engine.Store.Tables
             return Task.Run(() =>
             {
                 EnsureSchema(cancellationToken);
-                return TableSyncLease.Acquire(_client, holder, duration, cancellationToken);
+                using (_client.CountAs(TableStoreClient.SyncLockRequests))
+                    return TableSyncLease.Acquire(_client, holder, duration, cancellationToken);
             }, cancellationToken);
         }
 
-        public Task<SyncLease> RenewSyncLockAsync(SyncLease lease, TimeSpan duration, CancellationToken cancellationToken = default) =>
-            Task.Run(() => TableSyncLease.Renew(_client, lease ?? throw new ArgumentNullException(nameof(lease)), duration, cancellationToken), cancellationToken);
+        public Task<SyncLease> RenewSyncLockAsync(SyncLease lease, TimeSpan duration, CancellationToken cancellationToken = default)
+        {
+            if (lease == null) throw new ArgumentNullException(nameof(lease));
+            return Task.Run(() =>
+            {
+                using (_client.CountAs(TableStoreClient.SyncLockRequests))
+                    return TableSyncLease.Renew(_client, lease, duration, cancellationToken);
+            }, cancellationToken);
+        }
 
-        public Task ReleaseSyncLockAsync(SyncLease lease, CancellationToken cancellationToken = default) =>
-            Task.Run(() => TableSyncLease.Release(_client, lease ?? throw new ArgumentNullException(nameof(lease)), cancellationToken), cancellationToken);
+        public Task ReleaseSyncLockAsync(SyncLease lease, CancellationToken cancellationToken = default)
+        {
+            if (lease == null) throw new ArgumentNullException(nameof(lease));
+            return Task.Run(() =>
+            {
+                using (_client.CountAs(TableStoreClient.SyncLockRequests))
+                    TableSyncLease.Release(_client, lease, cancellationToken);
+            }, cancellationToken);
+        }
 
         /// <summary>
         /// Copies <paramref name="source"/> (a folder store) into this table: mappings the table lacks, and every
@@ -283,6 +310,10 @@ namespace PsaMapping.Engine.Store.Tables
                 : new TableTransactionAction(TableTransactionActionType.UpdateMerge, Entity, ETag.Value);
         }
 
+        /// <summary>The content <paramref name="snapshot"/> was read as, when this store's LoadAsync returned it.</summary>
+        private TableContent? Loaded(MappingSnapshot? snapshot) =>
+            snapshot != null && _loaded.TryGetValue(snapshot, out TableContent? content) ? content : null;
+
         private static RowWrite Write(string rowKey, TableEntity? entity, TableContent current) =>
             new RowWrite(rowKey, entity, current.ETags.TryGetValue(rowKey, out ETag etag) ? etag : (ETag?)null);
 
@@ -297,13 +328,16 @@ namespace PsaMapping.Engine.Store.Tables
             Func<IReadOnlyList<TChange>, MappingSnapshot, bool, TResult> result,
             Func<TChange, TChange, TChange> merge,
             Func<TChange, MappingChangeKind> kindOf,
+            TableContent? loaded,
             CancellationToken cancellationToken)
         {
             var written = new Dictionary<object, TChange>();
             var order = new List<object>();
             for (int round = 1; ; round++)
             {
-                TableContent current = Read(cancellationToken);
+                // The first round may decide on what the caller loaded: every write is conditional on the ETags
+                // read with it, so a row changed since fails its batch and the next round reads again.
+                TableContent current = round == 1 && loaded != null ? loaded : Read(cancellationToken);
                 var decided = decide(current);
                 List<(object Key, TChange Change)> real = decided.Changes.Where(c => kindOf(c.Change) != MappingChangeKind.Unchanged).ToList();
 

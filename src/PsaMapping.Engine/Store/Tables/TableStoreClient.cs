@@ -35,6 +35,14 @@ namespace PsaMapping.Engine.Store.Tables
     /// </summary>
     internal sealed class TableStoreClient
     {
+        /// <summary>The <see cref="RequestCounter"/> endpoint of the store's requests.</summary>
+        public const string StoreRequests = "table";
+
+        /// <summary>The endpoint the sync lock's requests are counted under, so a sync can say what its lock cost.</summary>
+        public const string SyncLockRequests = "table sync lock";
+
+        private const string PurposeProperty = "PsaMapping.RequestPurpose";
+
         private readonly ResilienceOptions _resilience;
 
         public TableStoreClient(TableStoreSettings settings, TableStoreOptions? options = null)
@@ -66,6 +74,13 @@ namespace PsaMapping.Engine.Store.Tables
         public TimeProvider Time { get; }
 
         public RequestCounter Requests { get; }
+
+        /// <summary>
+        /// Counts the requests sent until the result is disposed under <paramref name="endpoint"/> instead of
+        /// <see cref="StoreRequests"/> (Azure.Core carries the label to the counting policy with each message).
+        /// </summary>
+        public IDisposable CountAs(string endpoint) =>
+            HttpPipeline.CreateHttpMessagePropertiesScope(new System.Collections.Generic.Dictionary<string, object?> { [PurposeProperty] = endpoint });
 
         /// <summary>Runs one call with the whole-call timeout; what the service refuses becomes a <see cref="PsaMappingException"/>.</summary>
         public T Run<T>(Func<CancellationToken, T> call, CancellationToken cancellationToken = default)
@@ -153,7 +168,8 @@ namespace PsaMapping.Engine.Store.Tables
 
             public CountingPolicy(RequestCounter counter) => _counter = counter;
 
-            public override void OnSendingRequest(HttpMessage message) => _counter.CountAttempt("table");
+            public override void OnSendingRequest(HttpMessage message) =>
+                _counter.CountAttempt(message.TryGetProperty(PurposeProperty, out object? endpoint) && endpoint is string label ? label : StoreRequests);
         }
     }
 }
