@@ -87,7 +87,7 @@ internal static class StoreBench
                     : (requests, command.EndsWith("onto 2,000", StringComparison.Ordinal) ? StoreCommandCosts.SetTarget : 0);
                 bool ok = target == 0 || counted <= target;
                 met &= ok;
-                string shown = command.StartsWith("Sync-", StringComparison.Ordinal) ? $"{lockRequests} (of {requests})" : requests.ToString();
+                string shown = command.StartsWith("Sync-", StringComparison.Ordinal) ? $"{lockRequests} (of {requests})" : requests.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 Console.WriteLine($"{command,-44}{shown,14}  {(target == 0 ? "-" : "<= " + target),6}{(ok ? "" : "  NOT met")}");
             }
             Console.WriteLine($"({watch.Elapsed.TotalSeconds:0} s for the whole run, sandbox and Azurite on loopback.)");

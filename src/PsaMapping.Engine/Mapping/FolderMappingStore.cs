@@ -100,7 +100,7 @@ namespace PsaMapping.Engine.Mapping
             }));
         }
 
-        public Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null)
+        public Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, MappingSnapshot? loaded, CancellationToken cancellationToken = default)
         {
             if (decide == null) throw new ArgumentNullException(nameof(decide));
             RequireWho(who);
@@ -111,7 +111,7 @@ namespace PsaMapping.Engine.Mapping
             }));
         }
 
-        public Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null)
+        public Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, MappingSnapshot? loaded, CancellationToken cancellationToken = default)
         {
             if (decide == null) throw new ArgumentNullException(nameof(decide));
             RequireWho(who);

@@ -58,10 +58,10 @@ namespace PsaMapping.Engine.Mapping
         /// under its lock, ignores it.
         /// </para>
         /// </summary>
-        Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null);
+        Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, MappingSnapshot? loaded, CancellationToken cancellationToken = default);
 
         /// <summary>The same as <see cref="SaveAsync"/>, for product mappings (ProductCode -> Autotask service).</summary>
-        Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null);
+        Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, MappingSnapshot? loaded, CancellationToken cancellationToken = default);
 
         /// <summary>
         /// Records each customer's last sync (the Sophos page's Sync Status column) on its mapping row. Not a
@@ -105,5 +105,15 @@ namespace PsaMapping.Engine.Mapping
 
         /// <summary>Gives the lock back. Releasing a lease that expired or was taken over is not an error (nothing to give back).</summary>
         Task ReleaseSyncLockAsync(SyncLease lease, CancellationToken cancellationToken = default);
+    }
+
+    /// <summary>Saves without a loaded snapshot: the store reads what it decides on (see <see cref="IMappingStore.SaveAsync"/>).</summary>
+    public static class MappingStoreSaves
+    {
+        public static Task<MappingSaveResult> SaveAsync(this IMappingStore store, Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default) =>
+            (store ?? throw new ArgumentNullException(nameof(store))).SaveAsync(decide, who, null, cancellationToken);
+
+        public static Task<ProductSaveResult> SaveProductsAsync(this IMappingStore store, Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, CancellationToken cancellationToken = default) =>
+            (store ?? throw new ArgumentNullException(nameof(store))).SaveProductsAsync(decide, who, null, cancellationToken);
     }
 }

@@ -63,7 +63,7 @@ namespace PsaMapping.Commands
                 .Select(m => MappingEdit.Remove(m.SophosCustomerId)).ToList();
             if (confirmed.Count == 0) return;
 
-            MappingSaveResult result = UseStore((store, token) => store.SaveAsync(_ => confirmed, MappingStore.CurrentUser(), token, loaded: saved));
+            MappingSaveResult result = UseStore((store, token) => store.SaveAsync(_ => confirmed, MappingStore.CurrentUser(), saved, token));
             WriteInformation(new InformationRecord($"Removed {result.Removed} mappings.", "PsaMapping"));
         }
     }

@@ -40,7 +40,7 @@ namespace PsaMapping.Commands
                 .Select(p => ProductMappingEdit.Remove(p.ProductCode)).ToList();
             if (edits.Count == 0) return;
 
-            ProductSaveResult result = UseStore((store, token) => store.SaveProductsAsync(_ => edits, MappingStore.CurrentUser(), token, loaded: saved));
+            ProductSaveResult result = UseStore((store, token) => store.SaveProductsAsync(_ => edits, MappingStore.CurrentUser(), saved, token));
             WriteInformation(new InformationRecord($"Removed {result.Removed} product mappings.", "PsaMapping"));
         }
     }

@@ -212,7 +212,7 @@ namespace PsaMapping.Commands
             // Applied to the store's content as it is when saving, so a change another process saved since the
             // rules ran (a sync switch turned on, say) is kept where this row did not ask to change it.
             MappingSaveResult result = UseStore((store, token) => store.SaveAsync(
-                current => approved.Values.Select(r => MappingEdit.Upsert(r.ApplyTo(current))), MappingStore.CurrentUser(), token, loaded: saved));
+                current => approved.Values.Select(r => MappingEdit.Upsert(r.ApplyTo(current))), MappingStore.CurrentUser(), saved, token));
             this.WriteConfirmation(
                 $"Saved {Count(result.Added + result.Changed, "mapping")} ({result.Added} new, {result.Changed} changed; {result.Unchanged} already as given)." +
                 (attention > 0 ? $" {attention} of them {(attention == 1 ? "needs" : "need")} attention (warnings above): Test-PsaMapping lists every problem with how to fix it." : "") + failed);

@@ -39,7 +39,7 @@ namespace PsaMapping.Commands
             // since it was read stays as that process left it.
             MappingSaveResult result = UseStore((store, token) => store.SaveAsync(
                 current => confirmed.Select(m => MappingChecks.ApplyRename(m, current)).Where(m => m != null).Select(m => MappingEdit.Upsert(m!)),
-                MappingStore.CurrentUser(), token, loaded: saved));
+                MappingStore.CurrentUser(), saved, token));
             WriteInformation(new InformationRecord($"Refreshed the names in {result.Changed} mappings.", "PsaMapping"));
             if (PassThru)
                 foreach (MappingChange change in result.Changes.Where(c => c.After != null))

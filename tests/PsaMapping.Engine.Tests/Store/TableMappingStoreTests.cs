@@ -62,7 +62,7 @@ namespace PsaMapping.Engine.Tests.Store
             // Nothing changed since the load: the batch alone, no second read.
             MappingSnapshot loaded = await store.LoadAsync();
             long before = store.Requests.Total;
-            await store.SaveAsync(_ => new[] { MappingEdit.Upsert(Mapping(1, contract: "Renewed")) }, "alice", loaded: loaded);
+            await store.SaveAsync(_ => new[] { MappingEdit.Upsert(Mapping(1, contract: "Renewed")) }, "alice", loaded);
             Assert.Equal(1, store.Requests.Total - before);
 
             // Another host turns customer 2's sync on after this command loaded: the save's write of customer 2 fails its
@@ -72,7 +72,7 @@ namespace PsaMapping.Engine.Tests.Store
             other.Save(new[] { MappingEdit.Upsert(Mapping(2, sync: true)) }, "bob");
             MappingSaveResult saved = await store.SaveAsync(
                 current => new[] { MappingEdit.Upsert(Mapping(2, sync: current.Find(Mapping(2).SophosCustomerId)!.SyncEnabled, contract: "Renewed")) },
-                "alice", loaded: loaded);
+                "alice", loaded);
             Assert.Equal(1, saved.Changed);
             CustomerMapping two = store.Load().Find(Mapping(2).SophosCustomerId)!;
             Assert.True(two.SyncEnabled, "bob's change was kept");

@@ -117,7 +117,7 @@ namespace PsaMapping.Engine.Store.Tables
                 return content.Snapshot;
             }, cancellationToken);
 
-        public Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null)
+        public Task<MappingSaveResult> SaveAsync(Func<MappingSnapshot, IEnumerable<MappingEdit>> decide, string who, MappingSnapshot? loaded, CancellationToken cancellationToken = default)
         {
             if (decide == null) throw new ArgumentNullException(nameof(decide));
             CheckWho(who);
@@ -136,7 +136,7 @@ namespace PsaMapping.Engine.Store.Tables
                 c => c.Kind, Loaded(loaded), cancellationToken), cancellationToken);
         }
 
-        public Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, CancellationToken cancellationToken = default, MappingSnapshot? loaded = null)
+        public Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, MappingSnapshot? loaded, CancellationToken cancellationToken = default)
         {
             if (decide == null) throw new ArgumentNullException(nameof(decide));
             CheckWho(who);
@@ -255,7 +255,7 @@ namespace PsaMapping.Engine.Store.Tables
             return Task.Run(() =>
             {
                 EnsureSchema(cancellationToken);
-                using (_client.CountAs(TableStoreClient.SyncLockRequests))
+                using (TableStoreClient.CountAs(TableStoreClient.SyncLockRequests))
                     return TableSyncLease.Acquire(_client, holder, duration, cancellationToken);
             }, cancellationToken);
         }
@@ -265,7 +265,7 @@ namespace PsaMapping.Engine.Store.Tables
             if (lease == null) throw new ArgumentNullException(nameof(lease));
             return Task.Run(() =>
             {
-                using (_client.CountAs(TableStoreClient.SyncLockRequests))
+                using (TableStoreClient.CountAs(TableStoreClient.SyncLockRequests))
                     return TableSyncLease.Renew(_client, lease, duration, cancellationToken);
             }, cancellationToken);
         }
@@ -275,7 +275,7 @@ namespace PsaMapping.Engine.Store.Tables
             if (lease == null) throw new ArgumentNullException(nameof(lease));
             return Task.Run(() =>
             {
-                using (_client.CountAs(TableStoreClient.SyncLockRequests))
+                using (TableStoreClient.CountAs(TableStoreClient.SyncLockRequests))
                     TableSyncLease.Release(_client, lease, cancellationToken);
             }, cancellationToken);
         }

@@ -79,7 +79,7 @@ namespace PsaMapping.Engine.Store.Tables
         /// Counts the requests sent until the result is disposed under <paramref name="endpoint"/> instead of
         /// <see cref="StoreRequests"/> (Azure.Core carries the label to the counting policy with each message).
         /// </summary>
-        public IDisposable CountAs(string endpoint) =>
+        public static IDisposable CountAs(string endpoint) =>
             HttpPipeline.CreateHttpMessagePropertiesScope(new System.Collections.Generic.Dictionary<string, object?> { [PurposeProperty] = endpoint });
 
         /// <summary>Runs one call with the whole-call timeout; what the service refuses becomes a <see cref="PsaMappingException"/>.</summary>
