@@ -26,7 +26,7 @@ namespace PsaMapping.Engine.Tests
 
         protected override void AssertNothingLeftOver() => Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
 
-        private FolderMappingStore Folder() => new(_folder, _time);
+        private FolderMappingStore Folder() => new(_folder, Time);
 
         private static int AuditLineCount(FolderMappingStore store) =>
             File.Exists(store.AuditPath) ? File.ReadAllLines(store.AuditPath).Count(l => l.Trim().Length > 0) : 0;
@@ -71,7 +71,7 @@ namespace PsaMapping.Engine.Tests
             // Dated in the past, so that a rewrite, however soon, would show in the file's time.
             DateTime written = new(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
             File.SetLastWriteTimeUtc(store.FilePath, written);
-            _time.Advance(TimeSpan.FromMinutes(5));
+            Time.Advance(TimeSpan.FromMinutes(5));
 
             var result = store.Save(new[] { MappingEdit.Upsert(Map(2)), MappingEdit.Remove(Id(42)) }, "b");
 

@@ -12,7 +12,7 @@ namespace PsaMapping.Engine.Tests
     {
         protected static readonly DateTimeOffset Start = new(2025, 3, 1, 9, 30, 0, TimeSpan.Zero);
 
-        protected readonly FakeTimeProvider _time = new(Start);
+        protected FakeTimeProvider Time { get; } = new(Start);
 
         /// <summary>A store object on the test's store: a new one each call, as another process would have.</summary>
         protected abstract IMappingStore Store();
@@ -76,7 +76,7 @@ namespace PsaMapping.Engine.Tests
         {
             var store = Store();
             store.Save(Upserts(Map(1), Map(2), Map(3)), "a");
-            _time.Advance(TimeSpan.FromHours(1));
+            Time.Advance(TimeSpan.FromHours(1));
 
             var result = store.Save(new[]
             {
@@ -130,7 +130,7 @@ namespace PsaMapping.Engine.Tests
             var store = Store();
             store.Save(Upserts(Map(1), Map(2)), "a");
             store.Save(Upserts(Map(1, contractId: 8)), "a");
-            _time.Advance(TimeSpan.FromMinutes(5));
+            Time.Advance(TimeSpan.FromMinutes(5));
 
             var result = store.Save(new[] { MappingEdit.Upsert(Map(2)), MappingEdit.Remove(Id(42)) }, "b");
 
@@ -148,7 +148,7 @@ namespace PsaMapping.Engine.Tests
         {
             var store = Store();
             store.Save(Upserts(Map(1), Map(2)), "alice@host");
-            _time.Advance(TimeSpan.FromDays(1));
+            Time.Advance(TimeSpan.FromDays(1));
             store.Save(new[] { MappingEdit.Upsert(Map(1, sync: false)), MappingEdit.Upsert(Map(2)), MappingEdit.Remove(Id(2)) }, "bob@host");
 
             StoredEntries<AuditEntry> history = Store().ReadHistory();
@@ -187,7 +187,7 @@ namespace PsaMapping.Engine.Tests
             for (int round = 0; round < 3; round++)
             {
                 store.Save(Upserts(Map(1, contractId: round), Map(2, contractId: round)), "a");
-                _time.Advance(TimeSpan.FromHours(1));
+                Time.Advance(TimeSpan.FromHours(1));
             }
 
             Assert.Equal(6, store.ReadHistory().Count);

@@ -19,7 +19,7 @@ namespace PsaMapping.Engine.Tests.Store
             azurite.NewStore(out _table);
         }
 
-        protected override IMappingStore Store() => new TableMappingStore(_azurite.Settings(_table), new TableStoreOptions { Time = _time });
+        protected override IMappingStore Store() => new TableMappingStore(_azurite.Settings(_table), new TableStoreOptions { Time = Time });
 
         protected override bool SavesAreSerialized => false;
     }
