@@ -1,4 +1,5 @@
 using System.Globalization;
+using PsaMapping.Sandbox.Azurite;
 
 namespace PsaMapping.Sandbox
 {
@@ -28,6 +29,8 @@ namespace PsaMapping.Sandbox
           --drop <f>            fraction of connections dropped without a response (0..1)
           --always-fail <code>  answer every request with this status
           --token-lifetime <s>  expires_in of issued tokens (default 3600)
+          --azurite             also start Azurite (the Azure Table Storage emulator, installed into .tools/azurite
+                                when missing; needs Node and npm) in memory on a free port, for Connect-PsaMappingStore
           --help                show this help
         """;
 
@@ -39,9 +42,10 @@ namespace PsaMapping.Sandbox
             }
 
             var options = new SandboxOptions { Port = StandalonePort };
+            bool withAzurite = false;
             try
             {
-                if (!Parse(args, options))
+                if (!Parse(args, options, ref withAzurite))
                 {
                     Console.WriteLine(Usage);
                     return 0;
@@ -55,6 +59,17 @@ namespace PsaMapping.Sandbox
             }
 
             await using var server = await SandboxServer.StartAsync(options);
+            // Stopped with the sandbox (Ctrl+C); a caller that kills the sandbox kills its process tree.
+            await using AzuriteServer? azurite = withAzurite ? await AzuriteServer.StartAsync() : null;
+            string azuriteInfo = azurite == null ? "" : $"""
+
+              Azurite table endpoint   : {azurite.TableEndpoint}
+              Azurite connection string: {azurite.ConnectionString}   (Azurite's public development account)
+            """;
+            string azuriteConnect = azurite == null ? "" : $"""
+
+              Connect-PsaMappingStore -ConnectionString (ConvertTo-SecureString '{azurite.ConnectionString}' -AsPlainText -Force)
+            """;
             string auth = server.SophosAuthUri.ToString(), api = server.SophosApiUri.ToString(), zone = server.AutotaskZoneUri.ToString();
             Console.WriteLine($"""
             PsaMapping sandbox listening on {server.BaseUri}
@@ -71,11 +86,11 @@ namespace PsaMapping.Sandbox
               Autotask user            : {options.AutotaskUserName}
               Autotask secret          : {options.AutotaskSecret}   (fake sandbox values)
               Autotask integration code: {options.AutotaskIntegrationCode}
-              Companies / contracts    : {server.Companies.Count} / {server.Contracts.Count}
+              Companies / contracts    : {server.Companies.Count} / {server.Contracts.Count}{azuriteInfo}
 
             Connect from PowerShell:
               Connect-SophosCentral -Credential ([pscredential]::new('{options.SophosClientId}', (ConvertTo-SecureString '{options.SophosClientSecret}' -AsPlainText -Force))) -AuthUri {auth} -ApiUri {api}
-              Connect-Autotask -Credential ([pscredential]::new('{options.AutotaskUserName}', (ConvertTo-SecureString '{options.AutotaskSecret}' -AsPlainText -Force))) -IntegrationCode '{options.AutotaskIntegrationCode}' -ZoneUri {zone}
+              Connect-Autotask -Credential ([pscredential]::new('{options.AutotaskUserName}', (ConvertTo-SecureString '{options.AutotaskSecret}' -AsPlainText -Force))) -IntegrationCode '{options.AutotaskIntegrationCode}' -ZoneUri {zone}{azuriteConnect}
 
             Press Ctrl+C to stop.
             """);
@@ -83,14 +98,19 @@ namespace PsaMapping.Sandbox
             return 0;
         }
 
-        /// <summary>Applies the command line to <paramref name="options"/>; false when help was asked for.</summary>
-        private static bool Parse(string[] args, SandboxOptions options)
+        /// <summary>Applies the command line to <paramref name="options"/> (and --azurite); false when help was asked for.</summary>
+        private static bool Parse(string[] args, SandboxOptions options, ref bool withAzurite)
         {
             var faults = options.Faults;
             for (int i = 0; i < args.Length; i++)
             {
                 string name = args[i];
                 if (name is "--help" or "-h" or "-?" or "/?") return false;
+                if (name == "--azurite")
+                {
+                    withAzurite = true;
+                    continue;
+                }
                 if (i + 1 >= args.Length) throw new FormatException($"{name} needs a value.");
                 string value = args[++i];
                 switch (name)

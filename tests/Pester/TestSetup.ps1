@@ -11,17 +11,25 @@
     - points $env:PSAMAPPING_HOME at a new temporary folder ($PsaMappingHome), never the user's store;
     - starts the sandbox (src/PsaMapping.Sandbox/bin/<configuration>/net10.0) on a free loopback port and
       describes it in $Sandbox (URIs, fake credentials, TenantCount); -SandboxArguments replaces its seed
-      options ('--tenants 250 --seed 42');
-    - defines the helpers below (New-TestCredential, Connect-Sandbox, Connect-AutotaskSandbox,
-      Get-AutotaskParameters, Get-AutotaskRequestCount, Get-RequestCount, Use-EmptyStore,
-      ConvertTo-MappingText, Get-InformationText, Invoke-InNewSession).
+      options ('--tenants 250 --seed 42'); with -Azurite the sandbox also starts Azurite (--azurite: the one
+      installer and starter, AzuriteServer) and $Sandbox.AzuriteConnectionString says where, so that
+      `Use-EmptyStore $TestDrive Table` can put a test on a table of its own;
+    - defines the helpers below (Start-Sandbox and Stop-Sandbox for a Describe that needs a sandbox of its own,
+      New-TestCredential, Connect-Sandbox, Connect-AutotaskSandbox, Get-AutotaskParameters, Get-AutotaskRequestCount,
+      Get-RequestCount, Get-CustomerId, Use-EmptyStore, Get-AzuriteConnectionString, ConvertTo-MappingText,
+      Get-InformationText, Invoke-InNewSession).
+
+    A file whose scenarios hold on either store runs each Describe on both:
+        Describe 'Set-PsaMapping on the <Store> store' -ForEach @(@{ Store = 'Folder' }, @{ Store = 'Table' }) {
+            BeforeEach { $StoreFolder = Use-EmptyStore $TestDrive $Store }
 
     The sandbox of the configuration in $env:PSAMAPPING_CONFIGURATION is used (the runner sets it), otherwise
     the most recently built one. Written for Windows PowerShell 5.1 as well as PowerShell 7: no ternaries,
     no ?? or &&, no ::new().
 #>
 param(
-    [string] $SandboxArguments = '--tenants 250 --seed 42'
+    [string] $SandboxArguments = '--tenants 250 --seed 42',
+    [switch] $Azurite
 )
 $RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
 $Manifest = Join-Path $RepoRoot 'out/PsaMapping/PsaMapping.psd1'
@@ -46,7 +54,7 @@ $PreviousPsaMappingHome = $env:PSAMAPPING_HOME
 $PsaMappingHome = Join-Path ([System.IO.Path]::GetTempPath()) ('psamapping-pester-' + [guid]::NewGuid().ToString('N'))
 $env:PSAMAPPING_HOME = $PsaMappingHome
 
-# Start the sandbox on any free port and read what it prints on startup:
+# Starts a sandbox on any free port (with --azurite, Azurite too) and describes it from what it prints on startup:
 #   Sophos auth URI : http://127.0.0.1:<port>/
 #   Sophos API URI  : http://127.0.0.1:<port>/
 #   Partner client  : <client id>
@@ -59,53 +67,88 @@ $env:PSAMAPPING_HOME = $PsaMappingHome
 #   Autotask secret          : <secret>   (fake sandbox values)
 #   Autotask integration code: <code>
 #   ...
+#   Azurite connection string: <connection string>   (with --azurite)
+#   ...
 #   Press Ctrl+C to stop.
-$startInfo = New-Object System.Diagnostics.ProcessStartInfo
-$startInfo.FileName = 'dotnet'
-$startInfo.Arguments = '"{0}" --port 0 {1}' -f $SandboxDll, $SandboxArguments
-$startInfo.UseShellExecute = $false
-$startInfo.RedirectStandardOutput = $true
-$startInfo.CreateNoWindow = $true
-$SandboxProcess = [System.Diagnostics.Process]::Start($startInfo)
+# The file's own sandbox is $Sandbox; a Describe that changes the sandbox's data (a sync posts adjustments) starts
+# one of its own, assigns it to $Sandbox in its BeforeAll (the helpers below use the nearest $Sandbox) and stops it
+# with Stop-Sandbox in its AfterAll.
+function Start-Sandbox([string]$Arguments = $SandboxArguments, [switch]$Azurite) {
+    $startInfo = New-Object System.Diagnostics.ProcessStartInfo
+    $startInfo.FileName = 'dotnet'
+    $startInfo.Arguments = '"{0}" --port 0 {1}' -f $SandboxDll, $Arguments
+    if ($Azurite) { $startInfo.Arguments += ' --azurite' }
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.CreateNoWindow = $true
+    $process = [System.Diagnostics.Process]::Start($startInfo)
 
-$banner = @{}
-$deadline = [DateTime]::UtcNow.AddSeconds(60)
-while (-not $banner.ContainsKey('Ready')) {
-    $read = $SandboxProcess.StandardOutput.ReadLineAsync()
-    $left = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
-    if (-not $read.Wait($left)) { break }
-    $line = $read.Result
-    if ($null -eq $line) { break } # the sandbox exited
-    if ($line -match '^\s*Sophos auth URI\s*:\s*(\S+)') { $banner.AuthUri = $Matches[1] }
-    elseif ($line -match '^\s*Sophos API URI\s*:\s*(\S+)') { $banner.ApiUri = $Matches[1] }
-    elseif ($line -match '^\s*Partner client\s*:\s*(\S+)') { $banner.ClientId = $Matches[1] }
-    elseif ($line -match '^\s*Partner secret\s*:\s*(\S+)') { $banner.Secret = $Matches[1] }
-    elseif ($line -match '^\s*Tenant client\s*:\s*(\S+)') { $banner.TenantClientId = $Matches[1] }
-    elseif ($line -match '^\s*Tenant secret\s*:\s*(\S+)') { $banner.TenantSecret = $Matches[1] }
-    elseif ($line -match '^\s*Tenants\s*:\s*(\d+)') { $banner.TenantCount = [int]$Matches[1] }
-    elseif ($line -match '^\s*Autotask zone URI\s*:\s*(\S+)') { $banner.AutotaskZoneUri = $Matches[1] }
-    elseif ($line -match '^\s*Autotask REST base\s*:\s*(\S+)') { $banner.AutotaskRestBase = $Matches[1] }
-    elseif ($line -match '^\s*Autotask user\s*:\s*(\S+)') { $banner.AutotaskUser = $Matches[1] }
-    elseif ($line -match '^\s*Autotask secret\s*:\s*(\S+)') { $banner.AutotaskSecret = $Matches[1] }
-    elseif ($line -match '^\s*Autotask integration code\s*:\s*(\S+)') { $banner.AutotaskIntegrationCode = $Matches[1] }
-    elseif ($line -match 'Press Ctrl\+C') { $banner.Ready = $true }
-}
-foreach ($key in 'AuthUri', 'ApiUri', 'ClientId', 'Secret', 'TenantCount',
-    'AutotaskZoneUri', 'AutotaskRestBase', 'AutotaskUser', 'AutotaskSecret', 'AutotaskIntegrationCode', 'Ready') {
-    if (-not $banner.ContainsKey($key)) {
-        if (-not $SandboxProcess.HasExited) { $SandboxProcess.Kill() }
-        throw "The sandbox ($SandboxDll) did not print its '$key' within 60 seconds of starting."
+    $banner = @{ Process = $process }
+    # Azurite is installed with npm the first time (a fresh clone): give that its time.
+    $startSeconds = 60
+    if ($Azurite) { $startSeconds = 300 }
+    $deadline = [DateTime]::UtcNow.AddSeconds($startSeconds)
+    while (-not $banner.ContainsKey('Ready')) {
+        $read = $process.StandardOutput.ReadLineAsync()
+        $left = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+        if (-not $read.Wait($left)) { break }
+        $line = $read.Result
+        if ($null -eq $line) { break } # the sandbox exited
+        if ($line -match '^\s*Sophos auth URI\s*:\s*(\S+)') { $banner.AuthUri = $Matches[1] }
+        elseif ($line -match '^\s*Sophos API URI\s*:\s*(\S+)') { $banner.ApiUri = $Matches[1] }
+        elseif ($line -match '^\s*Partner client\s*:\s*(\S+)') { $banner.ClientId = $Matches[1] }
+        elseif ($line -match '^\s*Partner secret\s*:\s*(\S+)') { $banner.Secret = $Matches[1] }
+        elseif ($line -match '^\s*Tenant client\s*:\s*(\S+)') { $banner.TenantClientId = $Matches[1] }
+        elseif ($line -match '^\s*Tenant secret\s*:\s*(\S+)') { $banner.TenantSecret = $Matches[1] }
+        elseif ($line -match '^\s*Tenants\s*:\s*(\d+)') { $banner.TenantCount = [int]$Matches[1] }
+        elseif ($line -match '^\s*Autotask zone URI\s*:\s*(\S+)') { $banner.AutotaskZoneUri = $Matches[1] }
+        elseif ($line -match '^\s*Autotask REST base\s*:\s*(\S+)') { $banner.AutotaskRestBase = $Matches[1] }
+        elseif ($line -match '^\s*Autotask user\s*:\s*(\S+)') { $banner.AutotaskUser = $Matches[1] }
+        elseif ($line -match '^\s*Autotask secret\s*:\s*(\S+)') { $banner.AutotaskSecret = $Matches[1] }
+        elseif ($line -match '^\s*Autotask integration code\s*:\s*(\S+)') { $banner.AutotaskIntegrationCode = $Matches[1] }
+        elseif ($line -match '^\s*Azurite connection string\s*:\s*(\S+)') { $banner.AzuriteConnectionString = $Matches[1] }
+        elseif ($line -match 'Press Ctrl\+C') { $banner.Ready = $true }
     }
-}
-# Keep reading its output (warnings it logs) so the pipe never fills up and blocks it.
-$SandboxOutput = $SandboxProcess.StandardOutput.ReadToEndAsync()
+    $expected = @('AuthUri', 'ApiUri', 'ClientId', 'Secret', 'TenantCount',
+        'AutotaskZoneUri', 'AutotaskRestBase', 'AutotaskUser', 'AutotaskSecret', 'AutotaskIntegrationCode', 'Ready')
+    if ($Azurite) { $expected += 'AzuriteConnectionString' }
+    foreach ($key in $expected) {
+        if (-not $banner.ContainsKey($key)) {
+            Stop-Sandbox ([pscustomobject]$banner)
+            throw "The sandbox ($($startInfo.Arguments)) did not print its '$key' within $startSeconds seconds of starting (its errors are above)."
+        }
+    }
+    # Keep reading its output (warnings it logs) so the pipe never fills up and blocks it.
+    $banner.Output = $process.StandardOutput.ReadToEndAsync()
 
-# The tenant-level credential is not printed by the sandbox: its fixed fake values (SandboxOptions).
-if (-not $banner.ContainsKey('TenantClientId')) { $banner.TenantClientId = 'sandbox-tenant-client' }
-if (-not $banner.ContainsKey('TenantSecret')) { $banner.TenantSecret = 'sandbox-tenant-secret' }
-# What Connect-Autotask -ApiUri takes: the zone's REST address, without the version (.../ATServicesRest/).
-$banner.AutotaskApiUri = $banner.AutotaskRestBase -replace 'V1\.0/?$', ''
-$Sandbox = [pscustomobject]$banner
+    # The tenant-level credential is not printed by the sandbox: its fixed fake values (SandboxOptions).
+    if (-not $banner.ContainsKey('TenantClientId')) { $banner.TenantClientId = 'sandbox-tenant-client' }
+    if (-not $banner.ContainsKey('TenantSecret')) { $banner.TenantSecret = 'sandbox-tenant-secret' }
+    # What Connect-Autotask -ApiUri takes: the zone's REST address, without the version (.../ATServicesRest/).
+    $banner.AutotaskApiUri = $banner.AutotaskRestBase -replace 'V1\.0/?$', ''
+    [pscustomobject]$banner
+}
+
+# Stops a sandbox with what it started (Azurite runs as its child process): the whole process tree.
+function Stop-Sandbox($Instance) {
+    $process = $Instance.Process
+    if (-not $process) { return }
+    if (-not $process.HasExited) {
+        if ($PSVersionTable.PSEdition -eq 'Core') {
+            $process.Kill($true)
+        }
+        else {
+            # Windows PowerShell 5.1: .NET Framework's Process.Kill() stops the one process only.
+            $null = & taskkill.exe /PID $process.Id /T /F 2>&1
+        }
+        $null = $process.WaitForExit(10000)
+    }
+    $process.Dispose()
+}
+
+$Sandbox = Start-Sandbox -Arguments $SandboxArguments -Azurite:$Azurite
+# The file's Azurite, for every table store of the file, also when a Describe starts a sandbox of its own.
+$AzuriteConnectionString = $Sandbox.AzuriteConnectionString
 
 function New-TestCredential([string]$UserName, [string]$Secret) {
     $secure = ConvertTo-SecureString -String $Secret -AsPlainText -Force
@@ -154,24 +197,49 @@ function Get-AutotaskRequestCount([object[]]$Records) {
     $null
 }
 
-# All the requests a command made, to every service: the sum of its verbose lines
-# '<service> requests made by this command: <n>.' (0 without any).
+# All the requests a command made to Sophos Central and Autotask: the sum of its verbose lines
+# '<service> requests made by this command: <n>.' (0 without any), but the table store's.
 function Get-RequestCount([object[]]$Records) {
     $total = 0
     foreach ($record in @($Records)) {
-        if ($record -is [System.Management.Automation.VerboseRecord] -and $record.Message -match ' requests made by this command: (\d+)') {
+        if ($record -is [System.Management.Automation.VerboseRecord] -and $record.Message -notmatch '^Table store' -and
+            $record.Message -match ' requests made by this command: (\d+)') {
             $total += [int]$Matches[1]
         }
     }
     $total
 }
 
-# Points $env:PSAMAPPING_HOME at a new, empty (not yet created) store folder under $Folder (the
-# Describe's TestDrive), so each test starts with no mappings and no saved credential; returns it.
-function Use-EmptyStore([string]$Folder) {
-    $store = Join-Path $Folder ('store-' + [guid]::NewGuid().ToString('N'))
-    $env:PSAMAPPING_HOME = $store
-    $store
+# The id of the Sophos customer of this name, from $From (by default the $Customers the Describe read once with
+# Get-SophosCustomer), else from Get-SophosCustomer.
+function Get-CustomerId([string]$Name, [object[]]$From = $Customers) {
+    if (-not $From) { $From = @(Get-SophosCustomer -ErrorAction Stop) }
+    @($From | Where-Object { $_.SophosCustomerName -eq $Name })[0].SophosCustomerId
+}
+
+# The connection string of the Azurite the file's sandbox started (TestSetup.ps1 -Azurite), as Connect-PsaMappingStore takes it.
+function Get-AzuriteConnectionString {
+    if (-not $AzuriteConnectionString) {
+        throw 'No Azurite: dot-source TestSetup.ps1 -Azurite in the file that uses a table store.'
+    }
+    ConvertTo-SecureString -String $AzuriteConnectionString -AsPlainText -Force
+}
+
+# Points $env:PSAMAPPING_HOME at a new, empty (not yet created) store folder under $Folder (the Describe's
+# TestDrive), so each test starts with no mappings and no saved credential, and returns it. -Store Table then puts
+# the mappings, history, sync log and lock in a new table of the sandbox's Azurite instead, connected with -Save as
+# a team does, so that every later session (Invoke-InNewSession) uses it too; the folder holds its saved choice only.
+function Use-EmptyStore([string]$Folder, [ValidateSet('Folder', 'Table')][string]$Store = 'Folder') {
+    $path = Join-Path $Folder ('store-' + [guid]::NewGuid().ToString('N'))
+    $env:PSAMAPPING_HOME = $path
+    if ($Store -eq 'Table') {
+        $null = Connect-PsaMappingStore -ConnectionString (Get-AzuriteConnectionString) -TableName ('t' + [guid]::NewGuid().ToString('N')) -Save -ErrorAction Stop
+    }
+    elseif ((Get-PsaMappingStore).Location -ne $path) {
+        # This session used a table (or another folder) until now: back to the folder, the new one.
+        $null = Connect-PsaMappingStore -Local -ErrorAction Stop
+    }
+    $path
 }
 
 # The seven mapping properties of each row, one line of text per row, to compare two lists of mappings.
@@ -218,15 +286,9 @@ function Invoke-InNewSession {
     }
 }
 
-# Stops the sandbox and puts $env:PSAMAPPING_HOME back; the file's AfterAll calls it.
+# Stops the sandbox (and its Azurite) and puts $env:PSAMAPPING_HOME back; the file's AfterAll calls it.
 function Stop-TestEnvironment {
-    if ($SandboxProcess) {
-        if (-not $SandboxProcess.HasExited) {
-            $SandboxProcess.Kill()
-            $null = $SandboxProcess.WaitForExit(10000)
-        }
-        $SandboxProcess.Dispose()
-    }
+    Stop-Sandbox $Sandbox
     $env:PSAMAPPING_HOME = $PreviousPsaMappingHome
     if ($PsaMappingHome -and (Test-Path -LiteralPath $PsaMappingHome)) {
         Remove-Item -LiteralPath $PsaMappingHome -Recurse -Force
@@ -234,3 +296,7 @@ function Stop-TestEnvironment {
 }
 
 Import-Module -Name $Manifest -Force -ErrorAction Stop
+# The module keeps a session's store choice across test files (one session runs them all): start on this file's folder.
+if ((Get-PsaMappingStore).Location -ne $PsaMappingHome) {
+    $null = Connect-PsaMappingStore -Local -ErrorAction Stop
+}

@@ -17,10 +17,6 @@ Describe 'Test-PsaMapping and Update-PsaMapping' {
         $null = Connect-AutotaskSandbox
         $Customers = @(Get-SophosCustomer)
 
-        function Get-CustomerId([string]$Name) {
-            @($Customers | Where-Object { $_.SophosCustomerName -eq $Name })[0].SophosCustomerId
-        }
-
         # One mapping as mappings.json holds it.
         function New-MappingRow($CustomerId, [string]$CustomerName, [long]$CompanyId, [string]$CompanyName, [long]$ContractId, [string]$ContractName, [bool]$Sync = $false) {
             @{

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using PsaMapping.Sandbox;
+using PsaMapping.Sandbox.Azurite;
 using PsaMapping.Sandbox.Demo;
 
 namespace PsaMapping.PowerShell.Tests
@@ -97,6 +98,26 @@ namespace PsaMapping.PowerShell.Tests
 
             if (!OperatingSystem.IsWindows())
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        }
+
+        [Fact]
+        public async Task A_wrong_table_key_and_a_SAS_token_over_plain_http_are_refused_without_naming_the_secret()
+        {
+            const string Canary = "Q2FuYXJ5S2V5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5";
+            await using var azurite = await AzuriteServer.StartAsync();
+            using var store = TestEnvironment.FreshStore(out _);
+            using var host = new ModuleHost();
+            string wrong = azurite.ConnectionString.Replace(AzuriteServer.AccountKey, Canary);
+
+            HostResult denied = host.Invoke("$DebugPreference = 'Continue'; Connect-PsaMappingStore -ConnectionString $args[0] -Verbose -Debug",
+                new System.Net.NetworkCredential("", wrong).SecurePassword);
+            Assert.Equal("MappingStoreAccessDenied", denied.Error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.DoesNotContain(Canary, Everything(denied));
+
+            HostResult insecure = host.Invoke("Connect-PsaMappingStore -TableEndpoint http://example.com/ -SasToken $args[0] -Verbose -Debug",
+                new System.Net.NetworkCredential("", "sig=" + Canary).SecurePassword);
+            Assert.Equal("InsecureUri", insecure.Error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.DoesNotContain(Canary, Everything(insecure));
         }
 
         /// <summary>All a user could see or log from one invocation, as text.</summary>

@@ -5,9 +5,10 @@ using PsaMapping.Sandbox.Demo;
 namespace PsaMapping.PowerShell.Tests
 {
     /// <summary>
-    /// Sync-PsaUsage and its companions as a user runs them, against a sandbox of its own per test (a sync changes
-    /// the sandbox's contracts) and a fresh store: every usage-billed customer mapped to its Recurring Service contract
-    /// with sync on, and every Sophos product mapped to the service that bills it.
+    /// Sync-PsaUsage under faults injected into the sandbox, checked against every adjustment the sandbox received, on a
+    /// sandbox of its own per test (a sync changes the sandbox's contracts) and a fresh store: every usage-billed customer
+    /// mapped to its Recurring Service contract with sync on, and every Sophos product but one mapped to the service
+    /// that bills it. The sync as a user runs it, on both stores, is tests/Pester/Sync.Tests.ps1.
     /// </summary>
     [Collection(StoreCollection.Name)]
     public sealed class SyncTests : IAsyncLifetime
@@ -69,40 +70,6 @@ namespace PsaMapping.PowerShell.Tests
         }
 
         [Fact]
-        public void WhatIf_posts_nothing_and_shows_exactly_the_adjustments_a_real_run_then_posts()
-        {
-            HostResult preview = _host.Invoke("Sync-PsaUsage -WhatIf");
-            Assert.Null(preview.Terminating);
-            Assert.Empty(_server.Billing.Adjustments);
-            var would = preview.Output.Where(l => Status(l) == "WouldAdjust").Select(Key).OrderBy(k => k).ToList();
-            Assert.NotEmpty(would);
-            Assert.Contains(preview.Information, i => i.MessageData.ToString()!.StartsWith("What if: sync of ", StringComparison.Ordinal));
-
-            HostResult real = Sync();
-
-            var posted = real.Output.Where(l => Status(l) == "Adjusted" || Reason(l) == "AutotaskAdjustmentRefused").Select(Key).OrderBy(k => k).ToList();
-            Assert.Equal(would, posted);
-            Assert.Equal(would.Count, _server.Billing.Adjustments.Count);
-            AssertExactUnits(real.Output);
-
-            static string Key(PSObject l) => $"{Prop<long>(l, "ContractId")}/{Prop<long>(l, "AutotaskServiceId")}:{Prop<decimal>(l, "UnitChange")}";
-        }
-
-        [Fact]
-        public void A_second_run_for_the_same_month_posts_nothing()
-        {
-            Sync();
-            int afterFirst = _server.Billing.Adjustments.Count;
-            Assert.True(afterFirst > 0);
-
-            HostResult second = Sync();
-
-            Assert.Equal(afterFirst, _server.Billing.Adjustments.Count);
-            Assert.DoesNotContain(second.Output, l => Status(l) == "Adjusted");
-            AssertExactUnits(second.Output);
-        }
-
-        [Fact]
         public void Answers_lost_after_Autotask_applied_a_third_of_the_posts_still_end_with_exact_units_and_no_double_posting()
         {
             _server.Faults.FractionAdjustmentApplyThenDrop = 0.3;
@@ -118,49 +85,6 @@ namespace PsaMapping.PowerShell.Tests
         }
 
         [Fact]
-        public void Each_refusal_has_its_own_reason_and_error_and_never_stops_the_other_customers()
-        {
-            HostResult result = Sync();
-
-            var reasons = result.Output.Select(Reason).Where(r => r != null).ToHashSet();
-            Assert.Contains("SyncProductUnmapped", reasons);
-            Assert.Contains("SyncServiceNotOnContract", reasons);
-            Assert.Contains("SyncServiceAmbiguous", reasons);
-            Assert.Contains("SyncPeriodPosted", reasons);
-            Assert.Contains(result.Output, l => Status(l) == "Adjusted");
-            Assert.Contains(result.Warnings, w => w.Message.Contains($"'{UnmappedProduct}' has no product mapping"));
-            Assert.All(result.Errors, e => Assert.StartsWith(Reason((PSObject)PSObject.AsPSObject(e.TargetObject)) + ",", e.FullyQualifiedErrorId));
-            Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("SyncServiceAmbiguous,", StringComparison.Ordinal));
-            Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("SyncPeriodPosted,", StringComparison.Ordinal)
-                                                && e.Exception.Message.Contains("approved and posted"));
-        }
-
-        [Fact]
-        public void AddMissingService_lets_the_adjustment_add_the_service_to_the_contract()
-        {
-            HostResult result = Sync("-AddMissingService");
-
-            Assert.DoesNotContain(result.Output, l => Reason(l) == "SyncServiceNotOnContract");
-            var added = result.Output.Where(l => Status(l) == "Adjusted" && l.Properties["ContractServiceId"].Value == null).ToList();
-            Assert.NotEmpty(added);
-            AssertExactUnits(result.Output);
-        }
-
-        [Fact]
-        public void A_month_Sophos_has_not_billed_yet_warns_and_changes_nothing()
-        {
-            DateTime last = Effective.AddMonths(-1);
-            _server.Billing.ClearUsage(last.Year, last.Month);
-
-            HostResult result = Sync();
-
-            Assert.Null(result.Terminating);
-            Assert.Empty(result.Output);
-            Assert.Contains(result.Warnings, w => w.Message.Contains("has no usage for"));
-            Assert.Empty(_server.Billing.Adjustments);
-        }
-
-        [Fact]
         public void The_sync_log_has_an_intent_and_an_outcome_for_every_adjustment_Autotask_received()
         {
             _server.Faults.FractionAdjustmentApplyThenDrop = 0.3;
@@ -173,44 +97,6 @@ namespace PsaMapping.PowerShell.Tests
             Assert.All(_server.Billing.Adjustments.Where(a => a.Outcome == SandboxAdjustmentOutcome.Applied), a => Assert.Contains(a.Id, posted));
             Assert.Equal(intents.Count, log.Count(e => Prop<object>(e, "Event").ToString() != "Intent"));
             Assert.Equal(20, _host.Invoke("Get-PsaSyncHistory -Last 20").ThrowOnFailure().Output.Count);
-        }
-
-        [Fact]
-        public void Mapping_rows_show_each_customers_sync_status_and_Test_PsaMapping_explains_the_problems()
-        {
-            Sync();
-
-            var rows = _host.Invoke("Get-PsaMapping").ThrowOnFailure().Output;
-            Assert.All(rows, r => Assert.NotNull(r.Properties["LastSyncAt"].Value));
-            var statuses = rows.Select(r => r.Properties["LastSyncStatus"].Value?.ToString()).ToHashSet();
-            Assert.Contains("Succeeded", statuses);
-            Assert.Contains("Partial", statuses);
-
-            var problems = _host.Invoke("Test-PsaMapping").Output.Select(p => (string)p.Properties["Problem"].Value).ToHashSet();
-            Assert.Contains("ProductUnmapped", problems);
-            Assert.Contains("ServiceNotOnContract", problems);
-        }
-
-        [Fact]
-        public void Products_services_and_contract_lines_can_be_looked_up_and_mapped_from_the_pipeline()
-        {
-            var usage = _host.Invoke("Get-SophosUsage").ThrowOnFailure().Output;
-            Assert.NotEmpty(usage);
-            Assert.All(usage, u => Assert.NotNull(u.Properties["SophosCustomerId"].Value));
-
-            _host.Invoke($"Find-AutotaskService 'ZTNA' -First 1 | Set-PsaProductMapping -ProductCode '{UnmappedProduct}'").ThrowOnFailure();
-            PSObject mapped = Assert.Single(_host.Invoke($"Get-PsaProductMapping '{UnmappedProduct}'").ThrowOnFailure().Output);
-            Assert.Equal(SandboxBilling.ServiceIdOf(UnmappedProduct), Prop<long>(mapped, "AutotaskServiceId"));
-
-            var lines = _host.Invoke("@(Get-PsaMapping)[0..4] | Get-AutotaskContractService -AsOf $args[0]", Effective).ThrowOnFailure().Output;
-            Assert.All(lines, l => Assert.NotNull(l.Properties["SophosCustomerId"].Value));
-            foreach (PSObject line in lines)
-                Assert.Equal(_server.Billing.UnitsOn(Prop<long>(line, "ContractServiceId"), Effective) ?? 0m, Prop<decimal>(line, "Units"));
-
-            _host.Invoke($"Remove-PsaProductMapping '{UnmappedProduct}' -Confirm:$false").ThrowOnFailure();
-            PSObject unmapped = Assert.Single(_host.Invoke($"Get-PsaProductMapping '{UnmappedProduct}' -IncludeUnmapped").ThrowOnFailure().Output);
-            Assert.False(Prop<bool>(unmapped, "IsMapped"));
-            Assert.Equal(SandboxBilling.ServiceIdOf(UnmappedProduct), Prop<long?>(unmapped, "SuggestedServiceId"));
         }
     }
 }
