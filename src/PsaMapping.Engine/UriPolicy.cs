@@ -13,11 +13,11 @@ namespace PsaMapping.Engine
         {
             if (uri == null) throw new ArgumentNullException(nameof(uri));
             if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-                throw new PsaMappingException("InvalidUri", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.InvalidUri, PsaErrorKind.InvalidArgument,
                     $"{what} '{uri}' is not an absolute http(s) address. Give a full address such as https://api.central.sophos.com.")
                 { Target = uri };
             if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
-                throw new PsaMappingException("InsecureUri", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.InsecureUri, PsaErrorKind.InvalidArgument,
                     $"{what} '{uri}' uses plain http, which would send credentials unencrypted. Use https (plain http is accepted only for this machine, such as the sandbox).")
                 { Target = uri };
             string text = uri.GetLeftPart(UriPartial.Path);

@@ -57,7 +57,7 @@ namespace PsaMapping
             }
             catch (WildcardPatternException)
             {
-                throw new PsaMappingException("NamePatternInvalid", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.NamePatternInvalid, PsaErrorKind.InvalidArgument,
                     $"{UserText.Quoted(name)} is not a valid wildcard pattern (a '[' without its ']'). To match the name as it is written, " +
                     $"escape the brackets with a backtick: {UserText.Quoted(UserText.EscapeWildcards(name))}.") { Target = name };
             }

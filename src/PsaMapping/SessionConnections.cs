@@ -39,7 +39,7 @@ namespace PsaMapping
 
             SavedSophosCredential? saved = _cmdlet.Guard(() => CredentialStore.Default().LoadSophos());
             if (saved == null)
-                throw _cmdlet.Terminate(new PsaMappingException("SophosNotConnected", PsaErrorKind.NotConnected,
+                throw _cmdlet.Terminate(new PsaMappingException(ErrorIds.SophosNotConnected, PsaErrorKind.NotConnected,
                     "Not connected to Sophos Central. Run Connect-SophosCentral -Credential <client ID and secret> first (add -Save to keep the credential for unattended use)."));
 
             _cmdlet.WriteVerbose($"Connecting to Sophos Central with the saved credential of client ID {saved.Credential.Id}.");
@@ -55,7 +55,7 @@ namespace PsaMapping
 
             SavedAutotaskCredential? saved = _cmdlet.Guard(() => CredentialStore.Default().LoadAutotask());
             if (saved == null)
-                throw _cmdlet.Terminate(new PsaMappingException("AutotaskNotConnected", PsaErrorKind.NotConnected,
+                throw _cmdlet.Terminate(new PsaMappingException(ErrorIds.AutotaskNotConnected, PsaErrorKind.NotConnected,
                     "Not connected to Autotask. Run Connect-Autotask -Credential <API user and secret> -IntegrationCode <code> first (add -Save to keep it for unattended use)."));
 
             _cmdlet.WriteVerbose($"Connecting to Autotask with the saved credential of API user {saved.Credential.UserName}.");

@@ -13,7 +13,7 @@ namespace PsaMapping.Engine.Tests
         {
             var options = new ResilienceOptions();
             configure?.Invoke(options);
-            return new ResilientHttpClient(new ApiService("Test Service", "TestService"), handler, options, _time);
+            return new ResilientHttpClient(ApiService.Autotask, handler, options, _time);
         }
 
         private static Func<HttpRequestMessage> Get => () => new HttpRequestMessage(HttpMethod.Get, Target);
@@ -136,7 +136,7 @@ namespace PsaMapping.Engine.Tests
 
             var error = await Assert.ThrowsAsync<PsaMappingException>(() => client.SendAsync("things", Get, CancellationToken.None));
 
-            Assert.Equal("TestServiceUnavailable", error.ErrorId);
+            Assert.Equal(ErrorIds.AutotaskUnavailable, error.ErrorId);
             Assert.Equal(PsaErrorKind.Unavailable, error.Kind);
             Assert.Contains("503", error.Message);
             Assert.Equal(5, handler.Calls);
@@ -269,7 +269,7 @@ namespace PsaMapping.Engine.Tests
         public async Task A_429_asking_to_wait_beyond_the_calls_deadline_is_an_immediate_ThresholdExceeded_saying_when_the_budget_frees_up()
         {
             var handler = new StubHandler(_ => StubHandler.Status(429, retryAfterSeconds: 1617));
-            using var client = new ResilientHttpClient(new ApiService("Autotask", "Autotask"), handler, new ResilienceOptions(), _time);
+            using var client = new ResilientHttpClient(ApiService.Autotask, handler, new ResilienceOptions(), _time);
 
             var error = await Assert.ThrowsAsync<PsaMappingException>(() => client.SendAsync("Companies/query", Get, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
 
@@ -283,7 +283,7 @@ namespace PsaMapping.Engine.Tests
         public async Task A_429_whose_wait_fits_within_the_deadline_is_still_waited_for()
         {
             var handler = new StubHandler(call => call == 1 ? StubHandler.Status(429, retryAfterSeconds: 100) : StubHandler.Status(200));
-            using var client = new ResilientHttpClient(new ApiService("Autotask", "Autotask"), handler, new ResilienceOptions(), _time);
+            using var client = new ResilientHttpClient(ApiService.Autotask, handler, new ResilienceOptions(), _time);
 
             Task<HttpResponseMessage> send = client.SendAsync("Companies/query", Get, CancellationToken.None);
             await Eventually.True(() => handler.Calls == 1, "the first attempt is made");
@@ -302,7 +302,7 @@ namespace PsaMapping.Engine.Tests
         {
             var handler = new StubHandler((_, _, _) => throw new HttpRequestException("The SSL connection could not be established, see inner exception.",
                 new System.Security.Authentication.AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot")));
-            using var client = new ResilientHttpClient(new ApiService("Autotask", "Autotask"), handler, new ResilienceOptions(), new FakeTimeProvider());
+            using var client = new ResilientHttpClient(ApiService.Autotask, handler, new ResilienceOptions(), new FakeTimeProvider());
 
             var error = await Assert.ThrowsAsync<PsaMappingException>(() =>
                 client.SendAsync("Companies/query", () => new HttpRequestMessage(HttpMethod.Get, "https://api.example.test/"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
@@ -322,7 +322,7 @@ namespace PsaMapping.Engine.Tests
         public async Task An_unreachable_service_is_named_without_internal_labels_or_double_full_stops()
         {
             var handler = new StubHandler((_, _, _) => throw new HttpRequestException("Connection refused."));
-            using var client = new ResilientHttpClient(new ApiService("Sophos Central", "Sophos"), handler,
+            using var client = new ResilientHttpClient(ApiService.SophosCentral, handler,
                 new ResilienceOptions { MaxRetryAttempts = 1, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero }, new FakeTimeProvider());
 
             var error = await Assert.ThrowsAsync<PsaMappingException>(() =>

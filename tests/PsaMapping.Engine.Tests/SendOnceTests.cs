@@ -18,7 +18,7 @@ namespace PsaMapping.Engine.Tests
         {
             var options = new ResilienceOptions { BaseDelay = TimeSpan.Zero, BreakerMinimumThroughput = 100 };
             configure?.Invoke(options);
-            return new ResilientHttpClient(new ApiService("Test Service", "TestService"), handler, options, _time);
+            return new ResilientHttpClient(ApiService.Autotask, handler, options, _time);
         }
 
         private static Func<HttpRequestMessage> Post => () => new HttpRequestMessage(HttpMethod.Post, Target) { Content = new StringContent("{\"unitChange\":3}") };
@@ -37,7 +37,7 @@ namespace PsaMapping.Engine.Tests
             var error = await Assert.ThrowsAsync<RequestOutcomeUnknownException>(() => client.SendOnceAsync("adjust", Post, CancellationToken.None));
 
             Assert.Equal(1, handler.Calls);
-            Assert.Equal("TestServiceOutcomeUnknown", error.ErrorId);
+            Assert.Equal(ErrorIds.AutotaskOutcomeUnknown, error.ErrorId);
             Assert.Equal(0, client.Requests.Retries);
         }
 

@@ -129,7 +129,7 @@ namespace PsaMapping.Engine.Autotask
                     throw await AutotaskErrors.ZoneErrorAsync(response, Credential.UserName).ConfigureAwait(false);
                 var zone = await JsonBody.ReadAsync<ZoneInformationDto>(response, Service, "GET ZoneInformation").ConfigureAwait(false);
                 if (!Uri.TryCreate(zone.Url, UriKind.Absolute, out Uri? zoneUrl))
-                    throw new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
+                    throw new PsaMappingException(ErrorIds.AutotaskInvalidResponse, PsaErrorKind.InvalidResponse,
                         $"Autotask's zone lookup answered a zone URL that is not an address ('{zone.Url}'). Run the command again, or give the REST address with -ApiUri.");
                 return UriPolicy.RequireSecureBase(zoneUrl, "The Autotask zone URL");
             }
@@ -343,13 +343,13 @@ namespace PsaMapping.Engine.Autotask
             if (string.IsNullOrWhiteSpace(nextPageUrl)) return null;
             if (!Uri.TryCreate(nextPageUrl, UriKind.Absolute, out Uri? next)
                 || !string.Equals(next.GetLeftPart(UriPartial.Authority), restBase.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
-                throw new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
+                throw new PsaMappingException(ErrorIds.AutotaskInvalidResponse, PsaErrorKind.InvalidResponse,
                     $"Autotask answered a next-page address on another host ('{nextPageUrl}'); it was not followed, so the credentials stay private. Run the command again.");
             return next;
         }
 
         private Uri RequireConnected() =>
-            _restBase ?? throw new PsaMappingException("AutotaskNotConnected", PsaErrorKind.NotConnected,
+            _restBase ?? throw new PsaMappingException(ErrorIds.AutotaskNotConnected, PsaErrorKind.NotConnected,
                 "Not connected to Autotask. Run Connect-Autotask first.");
 
         public void Dispose() => Http.Dispose();

@@ -60,7 +60,7 @@ namespace PsaMapping.Engine.Autotask
         {
             string detail = await DetailAsync(response).ConfigureAwait(false);
             if ((int)response.StatusCode == 500 || response.StatusCode == HttpStatusCode.NotFound)
-                return new PsaMappingException("AutotaskUnknownUser", PsaErrorKind.AuthenticationFailed,
+                return new PsaMappingException(ErrorIds.AutotaskUnknownUser, PsaErrorKind.AuthenticationFailed,
                     $"Autotask does not know the API user '{userName}' ({detail}). Check the user name: it is the API user's e-mail-like user name " +
                     "from Autotask (Admin, Resources (Users), the API User (system) resource).")
                 { Target = userName };
@@ -73,7 +73,7 @@ namespace PsaMapping.Engine.Autotask
             string userName = credential.UserName;
             string detail = await DetailAsync(response, credential).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
-                return new PsaMappingException("AutotaskSecretRejected", PsaErrorKind.AuthenticationFailed,
+                return new PsaMappingException(ErrorIds.AutotaskSecretRejected, PsaErrorKind.AuthenticationFailed,
                     $"Autotask rejected the secret of the API user '{userName}' ({detail}). If the secret was changed in Autotask, " +
                     "run Update-AutotaskCredential with the new one.")
                 { Target = userName };
@@ -85,21 +85,21 @@ namespace PsaMapping.Engine.Autotask
                                     || detail.IndexOf("tracking", StringComparison.OrdinalIgnoreCase) >= 0;
                 // The zone lookup already proved the user exists, so then the integration code is what was refused.
                 if (mentionsCode || (zoneLookedUp && !mentionsUser))
-                    return new PsaMappingException("AutotaskIntegrationCodeRejected", PsaErrorKind.AuthenticationFailed,
+                    return new PsaMappingException(ErrorIds.AutotaskIntegrationCodeRejected, PsaErrorKind.AuthenticationFailed,
                         $"Autotask rejected the integration code given for the API user '{userName}' ({detail}). Use the tracking identifier " +
                         "(integration code) of the API user's integration vendor from Autotask.")
                     { Target = userName };
                 if (mentionsUser)
-                    return new PsaMappingException("AutotaskUnknownUser", PsaErrorKind.AuthenticationFailed,
+                    return new PsaMappingException(ErrorIds.AutotaskUnknownUser, PsaErrorKind.AuthenticationFailed,
                         $"Autotask does not know the API user '{userName}' ({detail}). Check the user name.")
                     { Target = userName };
-                return new PsaMappingException("AutotaskAuthenticationFailed", PsaErrorKind.AuthenticationFailed,
+                return new PsaMappingException(ErrorIds.AutotaskAuthenticationFailed, PsaErrorKind.AuthenticationFailed,
                     $"Autotask refused the API user '{userName}' or the integration code ({detail}). Check both.")
                 { Target = userName };
             }
 
             if (response.StatusCode == HttpStatusCode.Forbidden)
-                return new PsaMappingException("AutotaskForbidden", PsaErrorKind.Forbidden,
+                return new PsaMappingException(ErrorIds.AutotaskForbidden, PsaErrorKind.Forbidden,
                     $"Autotask refused access for the API user '{userName}' ({detail}). The user needs the security level API User (system).")
                 { Target = userName };
 
@@ -114,20 +114,20 @@ namespace PsaMapping.Engine.Autotask
             switch ((int)response.StatusCode)
             {
                 case 401:
-                    throw new PsaMappingException("AutotaskSecretRejected", PsaErrorKind.AuthenticationFailed,
+                    throw new PsaMappingException(ErrorIds.AutotaskSecretRejected, PsaErrorKind.AuthenticationFailed,
                         $"Autotask no longer accepts the API user's secret ({detail}). If it was changed in Autotask, run Update-AutotaskCredential with the new one.");
                 case 403:
-                    throw new PsaMappingException("AutotaskForbidden", PsaErrorKind.Forbidden,
+                    throw new PsaMappingException(ErrorIds.AutotaskForbidden, PsaErrorKind.Forbidden,
                         $"Autotask refused the {what} ({detail}). The API user needs the security level API User (system).");
                 case 404:
-                    throw new PsaMappingException("AutotaskNotFound", PsaErrorKind.NotFound, $"Autotask found nothing for the {what} ({detail}).");
+                    throw new PsaMappingException(ErrorIds.AutotaskNotFound, PsaErrorKind.NotFound, $"Autotask found nothing for the {what} ({detail}).");
                 default:
                     throw Unexpected(response, "the " + what, detail);
             }
         }
 
         private static PsaMappingException Unexpected(HttpResponseMessage response, string what, string detail) =>
-            new PsaMappingException("AutotaskRequestFailed", PsaErrorKind.InvalidResponse,
+            new PsaMappingException(ErrorIds.AutotaskRequestFailed, PsaErrorKind.InvalidResponse,
                 $"Autotask answered {what} with HTTP {(int)response.StatusCode} ({detail}). Run the command again; if it persists, check the Autotask API status.");
 
         /// <summary>The server's own words, shortened, with the secret and integration code blanked should it echo them.</summary>

@@ -44,7 +44,7 @@ namespace PsaMapping.Engine.Autotask
         }
 
         internal static PsaMappingException Unusable(string entity, string field, object? value) =>
-            new PsaMappingException("AutotaskInvalidResponse", PsaErrorKind.InvalidResponse,
+            new PsaMappingException(ErrorIds.AutotaskInvalidResponse, PsaErrorKind.InvalidResponse,
                 $"Autotask returned a {entity} row without a usable '{field}' ({Convert.ToString(value, CultureInfo.InvariantCulture) ?? "missing"}). Run the command again; if it persists, the data may need attention in Autotask.");
     }
 }

@@ -25,14 +25,14 @@ namespace PsaMapping.Engine.Autotask
             if (matches.Count == 1) return matches[0];
 
             if (matches.Count > 1)
-                throw new PsaMappingException("AutotaskCompanyAmbiguous", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.AutotaskCompanyAmbiguous, PsaErrorKind.InvalidArgument,
                     $"Several Autotask companies are named '{UserText.Clip(name)}': " +
                     string.Join(", ", matches.Select(c => $"id {c.AutotaskCompanyId}{(c.IsActive ? "" : " (inactive)")}")) +
                     ". Give the one you mean with -AutotaskCompanyId.");
 
             var alike = (similar ?? Enumerable.Empty<AutotaskCompany>()).ToList();
             string hint = alike.Count == 0 ? "" : " Similar names: " + string.Join(", ", alike.Select(c => $"'{c.AutotaskCompanyName}' (id {c.AutotaskCompanyId})")) + ".";
-            throw new PsaMappingException("AutotaskCompanyNotFound", PsaErrorKind.NotFound,
+            throw new PsaMappingException(ErrorIds.AutotaskCompanyNotFound, PsaErrorKind.NotFound,
                 $"No Autotask company is named '{UserText.Clip(name)}'.{hint} Use Find-AutotaskCompany {UserText.Quoted(name)} to find the exact name.");
         }
     }

@@ -67,7 +67,7 @@ namespace PsaMapping.Engine.Http
         }
 
         private static PsaMappingException Invalid(ApiService service, string endpoint, int status, string why, Exception? inner = null) =>
-            new PsaMappingException(service.ErrorIdPrefix + "InvalidResponse", PsaErrorKind.InvalidResponse,
+            new PsaMappingException(service.InvalidResponseId, PsaErrorKind.InvalidResponse,
                 $"{service.Name} answered {endpoint} (HTTP {status}) with a response that could not be read: {UserText.Clause(why)}. " +
                 "Nothing was changed. Run the command again; if it persists, the service may be having problems.", inner)
             { Target = endpoint };

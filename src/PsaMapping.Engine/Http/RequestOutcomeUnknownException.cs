@@ -11,7 +11,7 @@ namespace PsaMapping.Engine.Http
     public sealed class RequestOutcomeUnknownException : PsaMappingException
     {
         public RequestOutcomeUnknownException(ApiService service, string endpoint, string why, Exception? innerException)
-            : base(service.ErrorIdPrefix + "OutcomeUnknown", PsaErrorKind.Unavailable,
+            : base(service.OutcomeUnknownId, PsaErrorKind.Unavailable,
                 $"{service.Name} may or may not have carried out {ResilientHttpClient.Label(endpoint)}: {UserText.Clause(why)}. It was not sent again, because " +
                 "repeating it could apply it twice. Check what the service holds now before trying again.", innerException)
         {

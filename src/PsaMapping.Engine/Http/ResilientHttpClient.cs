@@ -139,7 +139,7 @@ namespace PsaMapping.Engine.Http
 
                 cancellationToken.ThrowIfCancellationRequested();
                 if (outcome.Exception is ResponseTooLargeException tooLarge)
-                    throw new PsaMappingException(Service.ErrorIdPrefix + "ResponseTooLarge", PsaErrorKind.InvalidResponse,
+                    throw new PsaMappingException(Service.ResponseTooLargeId, PsaErrorKind.InvalidResponse,
                         $"{Service.Name} answered {Label(endpoint)} with more than {tooLarge.Limit / (1024 * 1024.0):0.#} MB, larger than any answer it should give; " +
                         "it was not read. Run the command again; if it persists, a proxy or the service may be misbehaving.", tooLarge)
                     { Target = endpoint };
@@ -159,7 +159,7 @@ namespace PsaMapping.Engine.Http
                 {
                     string status = (int)result.StatusCode + " " + result.ReasonPhrase;
                     result.Dispose();
-                    throw new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
+                    throw new PsaMappingException(Service.UnavailableId, PsaErrorKind.Unavailable,
                         $"{Service.Name} kept failing: the last of {_options.MaxRetryAttempts + 1} attempts at {Label(endpoint)} was answered " +
                         $"{status}. Wait a few minutes and run the command again; if it keeps failing, check the service's status page.")
                     { Target = endpoint };
@@ -198,7 +198,7 @@ namespace PsaMapping.Engine.Http
             {
                 string status = (int)result.StatusCode + " " + result.ReasonPhrase;
                 result.Dispose();
-                throw new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
+                throw new PsaMappingException(Service.UnavailableId, PsaErrorKind.Unavailable,
                     $"{Service.Name} refused {Label(endpoint)} without processing it through {_options.MaxRetryAttempts + 1} attempts (the last answered " +
                     $"{status}). Nothing was changed. Wait a few minutes and run the command again.")
                 { Target = endpoint };
@@ -253,7 +253,7 @@ namespace PsaMapping.Engine.Http
         private PsaMappingException Unavailable(string endpoint, Exception cause)
         {
             string why = DescribeFailure(cause);
-            return new PsaMappingException(Service.ErrorIdPrefix + "Unavailable", PsaErrorKind.Unavailable,
+            return new PsaMappingException(Service.UnavailableId, PsaErrorKind.Unavailable,
                 $"{Service.Name} could not be reached for {Label(endpoint)}: {UserText.Clause(why)}. Check the network and the service's status page, then run the command again.",
                 cause) { Target = endpoint };
         }
@@ -396,7 +396,7 @@ namespace PsaMapping.Engine.Http
         }
 
         private PsaMappingException CertificateRejected(string endpoint, Exception tls) =>
-            new PsaMappingException(Service.ErrorIdPrefix + "CertificateRejected", PsaErrorKind.SecurityError,
+            new PsaMappingException(Service.CertificateRejectedId, PsaErrorKind.SecurityError,
                 $"The TLS certificate {Service.Name} presented for {Label(endpoint)} was not accepted ({UserText.Clause(UserText.Clip(tls.Message))}), so nothing was sent. " +
                 "This is not a network glitch and was not retried: check that the address is the service's own, that this computer's clock is right, " +
                 "and whether a proxy replaces certificates (then trust its root certificate).", tls) { Target = endpoint };
@@ -462,7 +462,7 @@ namespace PsaMapping.Engine.Http
             // Rounded up to the minute: "until 10:27" must not be a moment too early.
             DateTimeOffset until = _time.GetUtcNow() + wait;
             until = until.AddTicks(-(until.Ticks % TimeSpan.TicksPerMinute)).AddMinutes(until.Ticks % TimeSpan.TicksPerMinute == 0 ? 0 : 1);
-            return new PsaMappingException(Service.ErrorIdPrefix + "ThresholdExceeded", PsaErrorKind.Unavailable,
+            return new PsaMappingException(Service.ThresholdExceededId, PsaErrorKind.Unavailable,
                 $"{Service.Name} refused {Label(endpoint)} because its request limit is used up (429), and asks to wait {Describe(wait)}, until " +
                 $"{until.UtcDateTime:yyyy-MM-dd HH:mm} UTC. {Service.Name} counts the requests of every integration of the database " +
                 "(Autotask allows 10,000 an hour). Nothing was changed: run the command again after that time.") { Target = endpoint };

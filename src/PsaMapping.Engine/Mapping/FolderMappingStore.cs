@@ -187,7 +187,7 @@ namespace PsaMapping.Engine.Mapping
             {
                 file = ReadFile();
             }
-            catch (PsaMappingException ex) when (ex.ErrorId == "MappingFileUnreadable" || ex.ErrorId == "MappingFileNewer")
+            catch (PsaMappingException ex) when (ex.ErrorId == ErrorIds.MappingFileUnreadable || ex.ErrorId == ErrorIds.MappingFileNewer)
             {
                 // The history stays readable while the mapping file is damaged; only its pending entries are unknown.
             }
@@ -239,7 +239,7 @@ namespace PsaMapping.Engine.Mapping
                 DateTimeOffset now = _time.GetUtcNow();
                 SyncLease? held = ReadLease();
                 if (held != null && held.ExpiresAt > now)
-                    throw new PsaMappingException("SyncLocked", PsaErrorKind.Unavailable,
+                    throw new PsaMappingException(ErrorIds.SyncLocked, PsaErrorKind.Unavailable,
                         $"Another sync is running: {held.Holder} holds the sync lock of '{Folder}' since {held.AcquiredAt:u} until {held.ExpiresAt:u}. " +
                         "Wait for it to finish and run the command again. If that process was stopped or crashed, the lock frees itself at that time.")
                     { Target = held };
@@ -258,7 +258,7 @@ namespace PsaMapping.Engine.Mapping
             {
                 SyncLease? held = ReadLease();
                 if (held == null || held.Token != lease.Token)
-                    throw new PsaMappingException("SyncLockLost", PsaErrorKind.Unavailable,
+                    throw new PsaMappingException(ErrorIds.SyncLockLost, PsaErrorKind.Unavailable,
                         $"The sync lock of '{Folder}' taken by {lease.Holder} at {lease.AcquiredAt:u} expired at {lease.ExpiresAt:u}" +
                         (held == null ? " and was released." : $" and is now held by {held.Holder}.") +
                         " Nothing more was posted. Run the sync again: it posts only what is still missing.")
@@ -291,7 +291,7 @@ namespace PsaMapping.Engine.Mapping
             }
             catch (MappingFormatException ex)
             {
-                throw new PsaMappingException("SyncLockUnreadable", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.SyncLockUnreadable, PsaErrorKind.InvalidArgument,
                     $"The sync lock '{SyncLockPath}' cannot be read ({ex.Message}). Make sure no sync is running, delete the file, then run the command again.", ex)
                 { Target = SyncLockPath };
             }
@@ -364,7 +364,7 @@ namespace PsaMapping.Engine.Mapping
             }
             catch (MappingFormatException ex) when (ex.NewerSchemaVersion.HasValue)
             {
-                throw new PsaMappingException("MappingFileNewer", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.MappingFileNewer, PsaErrorKind.InvalidArgument,
                     $"The mapping file '{FilePath}' was written by a newer version of PsaMapping (schema version {ex.NewerSchemaVersion}; " +
                     $"this version reads up to {MappingStore.SchemaVersion}). It was left untouched. Update the PsaMapping module to the latest version, then run the command again.", ex)
                 { Target = FilePath };
@@ -518,7 +518,7 @@ namespace PsaMapping.Engine.Mapping
             }
             catch (UnauthorizedAccessException ex)
             {
-                throw new PsaMappingException("MappingStoreAccessDenied", PsaErrorKind.Forbidden,
+                throw new PsaMappingException(ErrorIds.MappingStoreAccessDenied, PsaErrorKind.Forbidden,
                     $"PsaMapping may not read or write its store folder '{Folder}' ({ex.Message}). Nothing was changed. " +
                     $"Give your account read and write access to the folder and its files (for example: chmod u+rw -R '{Folder}'), " +
                     $"or set ${StoreFolder.EnvironmentVariable} to a folder of your own, then run the command again.", ex)
@@ -526,7 +526,7 @@ namespace PsaMapping.Engine.Mapping
             }
             catch (IOException ex) when (!(ex is FileNotFoundException))
             {
-                throw new PsaMappingException("MappingStoreWriteFailed", PsaErrorKind.Unavailable,
+                throw new PsaMappingException(ErrorIds.MappingStoreWriteFailed, PsaErrorKind.Unavailable,
                     $"PsaMapping could not use its store folder '{Folder}' ({ex.Message}). Nothing was changed. " +
                     "Check the disk (space, errors) and the folder, then run the command again.", ex)
                 { Target = Folder };
@@ -538,7 +538,7 @@ namespace PsaMapping.Engine.Mapping
             string next = File.Exists(BackupPath)
                 ? $"Fix the file, or restore the previous version by copying '{BackupPath}' over it, then run the command again."
                 : "Fix the file (or move it aside to start again with no mappings), then run the command again.";
-            return new PsaMappingException("MappingFileUnreadable", kind,
+            return new PsaMappingException(ErrorIds.MappingFileUnreadable, kind,
                 $"The mapping file '{FilePath}' cannot be read: {problem}. It was left untouched. {next}", inner)
             { Target = FilePath };
         }

@@ -106,7 +106,7 @@ namespace PsaMapping.Engine.Mapping
             if (request.SophosCustomerId.HasValue)
             {
                 if (!live.Customers.TryGetValue(request.SophosCustomerId.Value, out SophosCustomer? byId))
-                    throw Fail("SophosCustomerNotFound", PsaErrorKind.NotFound,
+                    throw Fail(ErrorIds.SophosCustomerNotFound, PsaErrorKind.NotFound,
                         $"The partner has no Sophos Central customer with id {request.SophosCustomerId}. Run Get-SophosCustomer to see the customers.");
                 if (!string.IsNullOrWhiteSpace(request.SophosCustomerName) && LiveData.Key(request.SophosCustomerName) != LiveData.Key(byId.SophosCustomerName))
                     warnings.Add((MappingWarningKind.CustomerNameDiffers, request.SophosCustomerName));
@@ -114,15 +114,15 @@ namespace PsaMapping.Engine.Mapping
             }
 
             if (string.IsNullOrWhiteSpace(request.SophosCustomerName))
-                throw Fail("MappingCustomerMissing", PsaErrorKind.InvalidArgument,
+                throw Fail(ErrorIds.MappingCustomerMissing, PsaErrorKind.InvalidArgument,
                     "The row names no Sophos Central customer. Give -SophosCustomer (the name) or -SophosCustomerId, or a SophosCustomerId column.");
 
             var matches = live.CustomersByName[LiveData.Key(request.SophosCustomerName)].ToList();
             if (matches.Count == 1) return matches[0];
             if (matches.Count == 0)
-                throw Fail("SophosCustomerNotFound", PsaErrorKind.NotFound,
+                throw Fail(ErrorIds.SophosCustomerNotFound, PsaErrorKind.NotFound,
                     $"No Sophos Central customer is named '{UserText.Clip(request.SophosCustomerName)}'. Run Get-SophosCustomer -Name {UserText.QuotedPrefixPattern(request.SophosCustomerName)} to find the exact name.");
-            throw Fail("SophosCustomerAmbiguous", PsaErrorKind.InvalidArgument,
+            throw Fail(ErrorIds.SophosCustomerAmbiguous, PsaErrorKind.InvalidArgument,
                 $"Several Sophos Central customers are named '{UserText.Clip(request.SophosCustomerName)}': " +
                 string.Join(", ", matches.Select(c => $"id {c.SophosCustomerId}")) + ". Give the one you mean with -SophosCustomerId.");
         }
@@ -133,7 +133,7 @@ namespace PsaMapping.Engine.Mapping
             if (request.AutotaskCompanyId.HasValue)
             {
                 if (!live.Companies.TryGetValue(request.AutotaskCompanyId.Value, out company))
-                    throw Fail("AutotaskCompanyNotFound", PsaErrorKind.NotFound,
+                    throw Fail(ErrorIds.AutotaskCompanyNotFound, PsaErrorKind.NotFound,
                         $"Autotask has no company with id {request.AutotaskCompanyId}. Use Find-AutotaskCompany to look the company up.");
             }
             else if (!string.IsNullOrWhiteSpace(request.AutotaskCompanyName))
@@ -143,18 +143,18 @@ namespace PsaMapping.Engine.Mapping
 
             AutotaskContract contract = ResolveContract(request, company, live);
             if (company == null && !live.Companies.TryGetValue(contract.AutotaskCompanyId, out company))
-                throw Fail("AutotaskCompanyNotFound", PsaErrorKind.NotFound,
+                throw Fail(ErrorIds.AutotaskCompanyNotFound, PsaErrorKind.NotFound,
                     $"The contract '{contract.ContractName}' (id {contract.ContractId}) belongs to company id {contract.AutotaskCompanyId}, which Autotask did not return.");
 
             if (contract.AutotaskCompanyId != company.AutotaskCompanyId)
-                throw Fail("ContractNotOfCompany", PsaErrorKind.InvalidArgument,
+                throw Fail(ErrorIds.ContractNotOfCompany, PsaErrorKind.InvalidArgument,
                     $"The contract '{contract.ContractName}' (id {contract.ContractId}) belongs to {live.CompanyLabel(contract.AutotaskCompanyId)}, not to " +
                     $"'{company.AutotaskCompanyName}' (id {company.AutotaskCompanyId}). Run Find-AutotaskContract -AutotaskCompanyId {company.AutotaskCompanyId} to see that company's contracts.");
             if (!company.IsActive)
-                throw Fail("AutotaskCompanyInactive", PsaErrorKind.InvalidArgument,
+                throw Fail(ErrorIds.AutotaskCompanyInactive, PsaErrorKind.InvalidArgument,
                     $"The Autotask company '{company.AutotaskCompanyName}' (id {company.AutotaskCompanyId}) is inactive. Reactivate it in Autotask, or map the customer to an active company.");
             if (!contract.IsActive)
-                throw Fail("ContractCancelled", PsaErrorKind.InvalidArgument,
+                throw Fail(ErrorIds.ContractCancelled, PsaErrorKind.InvalidArgument,
                     $"The contract '{contract.ContractName}' (id {contract.ContractId}) is inactive (cancelled) in Autotask, and cancelled contracts are not synchronized. " +
                     $"Pick an active one: Find-AutotaskContract -AutotaskCompanyId {company.AutotaskCompanyId}.");
             return (company, contract);
@@ -166,12 +166,12 @@ namespace PsaMapping.Engine.Mapping
             {
                 return live.Contracts.TryGetValue(request.ContractId.Value, out AutotaskContract? byId)
                     ? byId
-                    : throw Fail("ContractNotFound", PsaErrorKind.NotFound,
+                    : throw Fail(ErrorIds.ContractNotFound, PsaErrorKind.NotFound,
                         $"Autotask has no contract with id {request.ContractId}. Use Find-AutotaskContract to list a company's contracts.");
             }
 
             if (string.IsNullOrWhiteSpace(request.ContractName))
-                throw Fail("MappingContractMissing", PsaErrorKind.InvalidArgument,
+                throw Fail(ErrorIds.MappingContractMissing, PsaErrorKind.InvalidArgument,
                     "The row names no Autotask contract. Give -Contract (the name) or -ContractId, or a ContractId column.");
 
             string key = LiveData.Key(request.ContractName);
@@ -184,10 +184,10 @@ namespace PsaMapping.Engine.Mapping
             {
                 string where = company != null ? $"The Autotask company '{UserText.Clip(company.AutotaskCompanyName)}' has no contract named '{UserText.Clip(request.ContractName)}'." : $"No Autotask contract is named '{UserText.Clip(request.ContractName)}'.";
                 string hint = company != null ? $" Run Find-AutotaskContract -AutotaskCompanyId {company.AutotaskCompanyId} to see its contracts." : " Give the company too, or use Find-AutotaskContract.";
-                throw Fail("ContractNotFound", PsaErrorKind.NotFound, where + hint);
+                throw Fail(ErrorIds.ContractNotFound, PsaErrorKind.NotFound, where + hint);
             }
 
-            throw Fail("ContractAmbiguous", PsaErrorKind.InvalidArgument,
+            throw Fail(ErrorIds.ContractAmbiguous, PsaErrorKind.InvalidArgument,
                 $"Several Autotask contracts are named '{UserText.Clip(request.ContractName)}': " +
                 string.Join(", ", named.Select(c => $"id {c.ContractId} of {live.CompanyLabel(c.AutotaskCompanyId)}{(c.IsActive ? "" : ", cancelled")}")) +
                 ". Give the one you mean with -ContractId" + (company == null ? " or name the company." : "."));

@@ -85,18 +85,18 @@ namespace PsaMapping.Engine.Sophos
             }
 
             if (!string.Equals(whoAmI.IdType, "partner", StringComparison.OrdinalIgnoreCase))
-                throw new PsaMappingException("SophosNotPartnerCredential", PsaErrorKind.WrongCredentialType,
+                throw new PsaMappingException(ErrorIds.SophosNotPartnerCredential, PsaErrorKind.WrongCredentialType,
                     $"These are {whoAmI.IdType} credentials, but PsaMapping needs a partner's: it lists the partner's customers. " +
                     "Create the API credential in Sophos Central Partner (Settings, API Credentials Management) and connect with that client ID and secret.")
                 { Target = _credential.Id };
 
             if (!Guid.TryParse(whoAmI.Id, out Guid partnerId))
-                throw new PsaMappingException("SophosInvalidResponse", PsaErrorKind.InvalidResponse,
+                throw new PsaMappingException(ErrorIds.SophosInvalidResponse, PsaErrorKind.InvalidResponse,
                     $"{Service.Name} answered whoami with a partner id that is not a GUID ('{whoAmI.Id}'). Run the command again; if it persists, the service may be having problems.");
 
             string? global = whoAmI.ApiHosts?.Global;
             if (string.IsNullOrWhiteSpace(global) || !Uri.TryCreate(global!.Trim().TrimEnd('/'), UriKind.Absolute, out Uri? globalUri))
-                throw new PsaMappingException("SophosInvalidResponse", PsaErrorKind.InvalidResponse,
+                throw new PsaMappingException(ErrorIds.SophosInvalidResponse, PsaErrorKind.InvalidResponse,
                     $"{Service.Name} answered whoami without a usable apiHosts.global ('{global}'). Run the command again; if it persists, the service may be having problems.");
 
             _globalBase = UriPolicy.RequireSecureBase(globalUri, "The partner API host named by whoami");
@@ -225,7 +225,7 @@ namespace PsaMapping.Engine.Sophos
                 for (int page = 2; !string.IsNullOrEmpty(key); page++)
                 {
                     if (!keys.Add(key!))
-                        throw new PsaMappingException("SophosInvalidResponse", PsaErrorKind.InvalidResponse,
+                        throw new PsaMappingException(ErrorIds.SophosInvalidResponse, PsaErrorKind.InvalidResponse,
                             $"{Service.Name} answered {what} with a next-page key it had already given; reading stopped rather than loop. Run the command again; if it persists, report it to Sophos.");
                     observer.Progress(new OperationProgress(activity, $"Page {page}", 0, 0));
                     PageDto<T> next = await Page(string.Format(CultureInfo.InvariantCulture, "pageFromKey={0}&pageSize={1}&pageTotal=true",
@@ -268,7 +268,7 @@ namespace PsaMapping.Engine.Sophos
         }
 
         private static PsaMappingException NoLongerThere(string what, int page) =>
-            new PsaMappingException("SophosNotFound", PsaErrorKind.NotFound,
+            new PsaMappingException(ErrorIds.SophosNotFound, PsaErrorKind.NotFound,
                 $"{Service.Name} answered page {page} of {what} with 404 after page 1 was there. Run the command again.");
 
         private async Task<PageDto<T>?> FetchPageAsync<T>(string endpoint, string pathAndQuery, string what, string label, bool notFoundMeansNone,
@@ -392,13 +392,13 @@ namespace PsaMapping.Engine.Sophos
                         break;
                 }
 
-                return new PsaMappingException("SophosAuthenticationFailed", PsaErrorKind.AuthenticationFailed,
+                return new PsaMappingException(ErrorIds.SophosAuthenticationFailed, PsaErrorKind.AuthenticationFailed,
                     $"Sophos Central did not accept the credentials: {what}{tracking}. Check the client ID and secret of the API credential in " +
                     "Sophos Central Partner (a new secret can be generated there), then run Connect-SophosCentral again.")
                 { Target = _credential.Id };
             }
 
-            return new PsaMappingException("SophosInvalidResponse", PsaErrorKind.InvalidResponse,
+            return new PsaMappingException(ErrorIds.SophosInvalidResponse, PsaErrorKind.InvalidResponse,
                 $"Sophos Central answered the token request with HTTP {(int)response.StatusCode} {response.ReasonPhrase}{tracking}. Run Connect-SophosCentral again later.");
         }
 
@@ -414,22 +414,22 @@ namespace PsaMapping.Engine.Sophos
             switch (response.StatusCode)
             {
                 case HttpStatusCode.Unauthorized:
-                    throw new PsaMappingException("SophosAuthenticationFailed", PsaErrorKind.AuthenticationFailed,
+                    throw new PsaMappingException(ErrorIds.SophosAuthenticationFailed, PsaErrorKind.AuthenticationFailed,
                         $"Sophos Central refused a fresh token while reading {what} (401 {detail}){request}. The API credential may have been deleted or its secret renewed: run Connect-SophosCentral again.");
                 case HttpStatusCode.Forbidden:
-                    throw new PsaMappingException("SophosForbidden", PsaErrorKind.Forbidden,
+                    throw new PsaMappingException(ErrorIds.SophosForbidden, PsaErrorKind.Forbidden,
                         $"Sophos Central refused access to {what} (403 {detail}){request}. Check that the API credential belongs to this partner and has a role that can read customers, then run Connect-SophosCentral again.");
                 case HttpStatusCode.NotFound:
-                    throw new PsaMappingException("SophosNotFound", PsaErrorKind.NotFound,
+                    throw new PsaMappingException(ErrorIds.SophosNotFound, PsaErrorKind.NotFound,
                         $"Sophos Central has no {what} (404 {detail}){request}.");
                 default:
-                    throw new PsaMappingException("SophosRequestFailed", status >= 400 && status < 500 ? PsaErrorKind.InvalidArgument : PsaErrorKind.InvalidResponse,
+                    throw new PsaMappingException(ErrorIds.SophosRequestFailed, status >= 400 && status < 500 ? PsaErrorKind.InvalidArgument : PsaErrorKind.InvalidResponse,
                         $"Sophos Central answered the request for {what} with HTTP {status} {detail}{request}. Run the command again; if it persists, report the request id to Sophos.");
             }
         }
 
         private Uri RequireConnected() =>
-            _globalBase ?? throw new PsaMappingException("SophosNotConnected", PsaErrorKind.NotConnected,
+            _globalBase ?? throw new PsaMappingException(ErrorIds.SophosNotConnected, PsaErrorKind.NotConnected,
                 "Not connected to Sophos Central. Run Connect-SophosCentral first.");
 
         public void Dispose()

@@ -168,7 +168,7 @@ namespace PsaMapping.Engine.Store
 
             int? mode = UnixPermissions.Get(FilePath);
             if (mode.HasValue && (mode.Value & UnixPermissions.GroupOrOthers) != 0)
-                throw new PsaMappingException("CredentialFileInsecure", PsaErrorKind.Forbidden,
+                throw new PsaMappingException(ErrorIds.CredentialFileInsecure, PsaErrorKind.Forbidden,
                     $"The saved credentials file '{FilePath}' can be read by other users (mode {Convert.ToString(mode.Value, 8)}), so it is not used. " +
                     $"Make it private with: chmod 600 '{FilePath}', or delete it and save the credentials again.")
                 { Target = FilePath };
@@ -201,7 +201,7 @@ namespace PsaMapping.Engine.Store
         private static string Text(JObject section, string name)
         {
             string? value = StringValue(section, name);
-            return !string.IsNullOrWhiteSpace(value) ? value! : throw new PsaMappingException("CredentialFileUnreadable", PsaErrorKind.InvalidArgument,
+            return !string.IsNullOrWhiteSpace(value) ? value! : throw new PsaMappingException(ErrorIds.CredentialFileUnreadable, PsaErrorKind.InvalidArgument,
                 $"The saved credentials file has no '{name}'. Save the credentials again with Connect-SophosCentral -Save or Connect-Autotask -Save.");
         }
 
@@ -240,7 +240,7 @@ namespace PsaMapping.Engine.Store
         }
 
         private PsaMappingException Unreadable(string why, Exception? inner = null) =>
-            new PsaMappingException("CredentialFileUnreadable", PsaErrorKind.InvalidArgument,
+            new PsaMappingException(ErrorIds.CredentialFileUnreadable, PsaErrorKind.InvalidArgument,
                 $"The saved credentials file '{FilePath}' cannot be used: {why}. It was left untouched: move it aside or delete it, then save the credentials again (Connect-SophosCentral -Save, Connect-Autotask -Save).", inner)
             { Target = FilePath };
     }

@@ -62,7 +62,7 @@ namespace PsaMapping.Engine.Store
         public void Dispose() => _file.Dispose();
 
         private static PsaMappingException Held(string lockPath, TimeSpan timeout, Exception? inner) =>
-            new PsaMappingException("StoreLocked", PsaErrorKind.Unavailable,
+            new PsaMappingException(ErrorIds.StoreLocked, PsaErrorKind.Unavailable,
                 $"Another PsaMapping command has held '{lockPath}' for over {timeout.TotalSeconds:0} seconds. Wait for it to finish, then run the command again.", inner)
             { Target = lockPath };
 

@@ -31,7 +31,7 @@ namespace PsaMapping.Engine.Store
         public static void Ensure(string folder)
         {
             if (File.Exists(folder))
-                throw new PsaMappingException("MappingStoreFileInvalid", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.MappingStoreFileInvalid, PsaErrorKind.InvalidArgument,
                     $"The store folder '{folder}' is a file. Move the file aside, or set ${EnvironmentVariable} to a folder, then run the command again.")
                 { Target = folder };
             Directory.CreateDirectory(folder);
@@ -67,7 +67,7 @@ namespace PsaMapping.Engine.Store
             }
 
             if ((mode.Value & UnixPermissions.GroupOrOthersWrite) == 0) return;
-            throw new PsaMappingException("MappingStoreFolderInsecure", PsaErrorKind.Forbidden,
+            throw new PsaMappingException(ErrorIds.MappingStoreFolderInsecure, PsaErrorKind.Forbidden,
                 $"The store folder '{folder}' can be written by other users (mode {Convert.ToString(mode.Value, 8)}) and PsaMapping may not make it private ({why}), " +
                 $"so it is not used. Set ${EnvironmentVariable} to a folder of your own (it is created private), or have the folder's owner run: chmod 700 '{folder}'.")
             { Target = folder };
@@ -78,7 +78,7 @@ namespace PsaMapping.Engine.Store
         {
             var info = new FileInfo(path);
             if ((int)info.Attributes == -1 || (info.Attributes & FileAttributes.ReparsePoint) == 0) return;
-            throw new PsaMappingException("MappingStoreLinkRefused", PsaErrorKind.Forbidden,
+            throw new PsaMappingException(ErrorIds.MappingStoreLinkRefused, PsaErrorKind.Forbidden,
                 $"The store file '{path}' is a link to somewhere else, and PsaMapping does not follow links in its store folder " +
                 "(someone could redirect what it reads or writes). Nothing was changed. Replace the link with the file itself, or delete it, then run the command again.")
             { Target = path };
@@ -89,7 +89,7 @@ namespace PsaMapping.Engine.Store
         {
             RefuseLink(path);
             if (Directory.Exists(path))
-                throw new PsaMappingException("MappingStoreFileInvalid", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.MappingStoreFileInvalid, PsaErrorKind.InvalidArgument,
                     $"'{path}' is a folder, but PsaMapping keeps a file there. Nothing was changed. Move the folder aside, then run the command again.")
                 { Target = path };
         }

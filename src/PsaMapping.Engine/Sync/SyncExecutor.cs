@@ -78,7 +78,7 @@ namespace PsaMapping.Engine.Sync
                     if (stop.IsCancellationRequested)
                     {
                         result[index] = result[index].WithStatus(SyncLineStatus.Skipped,
-                            "Stopped before this line was posted; nothing was posted for it. Run Sync-PsaUsage again to finish.", SyncErrors.Stopped);
+                            "Stopped before this line was posted; nothing was posted for it. Run Sync-PsaUsage again to finish.", ErrorIds.SyncStopped);
                         continue;
                     }
 
@@ -125,11 +125,11 @@ namespace PsaMapping.Engine.Sync
                     case AutotaskWriteOutcome.Refused:
                         return line.WithStatus(SyncLineStatus.Failed,
                             $"Autotask refused the adjustment: {string.Join(" ", outcome.Errors.DefaultIfEmpty(outcome.Message))} Nothing was changed on this line; fix the cause in Autotask (a posted period needs a later -EffectiveDate), then sync again.",
-                            SyncErrors.AdjustmentRefused);
+                            ErrorIds.AutotaskAdjustmentRefused);
                     case AutotaskWriteOutcome.NotProcessed:
                         return line.WithStatus(SyncLineStatus.Failed,
                             $"Autotask was too busy to take the adjustment ({outcome.Message}); nothing was posted for this line. Run Sync-PsaUsage again later.",
-                            SyncErrors.AdjustmentRefused);
+                            ErrorIds.AutotaskAdjustmentRefused);
                 }
 
                 // Unknown: it may have been applied. Read what Autotask holds now and post only what is still missing.
@@ -155,6 +155,6 @@ namespace PsaMapping.Engine.Sync
             line.WithStatus(SyncLineStatus.Failed,
                 $"Autotask's answer to the adjustment was lost ({why.Trim()}), so whether it was applied is not known. Nothing was repeated blindly. " +
                 "Run Sync-PsaUsage again: it reads the units first and posts only what is still missing.",
-                SyncErrors.AdjustmentUnconfirmed);
+                ErrorIds.SyncAdjustmentUnconfirmed);
     }
 }

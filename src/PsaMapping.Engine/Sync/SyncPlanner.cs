@@ -110,12 +110,12 @@ namespace PsaMapping.Engine.Sync
                 if (subject.Mapping == null)
                 {
                     if (subject.Named)
-                        lines.Add(bare.WithStatus(SyncLineStatus.Skipped, SyncErrors.NotMappedMessage(subject.SophosCustomerName, subject.SophosCustomerId), SyncErrors.CustomerNotMapped));
+                        lines.Add(bare.WithStatus(SyncLineStatus.Skipped, SyncErrors.NotMappedMessage(subject.SophosCustomerName, subject.SophosCustomerId), ErrorIds.SyncCustomerNotMapped));
                 }
                 else if (!subject.Mapping.SyncEnabled)
                 {
                     if (subject.Named)
-                        lines.Add(bare.WithStatus(SyncLineStatus.Skipped, SyncErrors.SyncOffMessage(subject.SophosCustomerName, subject.SophosCustomerId), SyncErrors.SyncDisabled));
+                        lines.Add(bare.WithStatus(SyncLineStatus.Skipped, SyncErrors.SyncOffMessage(subject.SophosCustomerName, subject.SophosCustomerId), ErrorIds.SyncDisabled));
                 }
                 else
                 {
@@ -150,7 +150,7 @@ namespace PsaMapping.Engine.Sync
                     lines.Add(bare.WithStatus(SyncLineStatus.Skipped,
                         $"Sophos has no usage for {who} in {MonthLabel(facts)}, so the contract '{contract.ContractName}' was left as it is: " +
                         "setting a whole contract to zero is a decision for a person. If the customer really stopped, adjust the contract in Autotask.",
-                        SyncErrors.NoUsage));
+                        ErrorIds.SyncNoUsage));
                     continue;
                 }
 
@@ -180,7 +180,7 @@ namespace PsaMapping.Engine.Sync
                     lines.Add(bare.ForService(null, null, null, new[] { product.Key }).WithUnits(null, product.Value).WithStatus(SyncLineStatus.Skipped,
                         $"The Sophos product '{product.Key}' has no product mapping, so its {Units(product.Value)} were not billed. " +
                         $"Map it to an Autotask service: Find-AutotaskService '<name>' | Set-PsaProductMapping -ProductCode '{product.Key}'.",
-                        SyncErrors.ProductUnmapped));
+                        ErrorIds.SyncProductUnmapped));
 
                 // A mapped service already on the contract whose products vanished from the usage goes to 0.
                 List<AutotaskContractService> contractLines = linesByContract[mapping.ContractId].ToList();
@@ -208,7 +208,7 @@ namespace PsaMapping.Engine.Sync
                                 .WithStatus(SyncLineStatus.Failed,
                                     $"The contract '{contract.ContractName}' (id {contract.ContractId}) has {service} on {onContract.Count} lines (contract service ids {ids}); " +
                                     "which one to adjust is ambiguous, so neither was. Leave the service on one line of the contract in Autotask, then sync again.",
-                                    SyncErrors.ServiceAmbiguous));
+                                    ErrorIds.SyncServiceAmbiguous));
                         continue;
                     }
 
@@ -224,7 +224,7 @@ namespace PsaMapping.Engine.Sync
                             lines.Add(missing.WithStatus(SyncLineStatus.Failed,
                                 $"The contract '{contract.ContractName}' (id {contract.ContractId}) has no line for {service}, so its {Units(target.Value)} were not billed. " +
                                 "Add the service to the contract in Autotask, or run Sync-PsaUsage -AddMissingService to let the adjustment add it.",
-                                SyncErrors.ServiceNotOnContract));
+                                ErrorIds.SyncServiceNotOnContract));
                         continue;
                     }
 
@@ -239,7 +239,7 @@ namespace PsaMapping.Engine.Sync
                         lines.Add(planned.WithStatus(SyncLineStatus.Failed,
                             $"The billing period of {service} on the contract '{contract.ContractName}' from {row.StartDate:yyyy-MM-dd} to {row.EndDate:yyyy-MM-dd} is already approved and posted, " +
                             $"so Autotask would refuse the change from {Units(current)} to {Units(target.Value)}. Sync with a later -EffectiveDate (the first day of the next open period), or bill the difference by hand.",
-                            SyncErrors.PeriodPosted));
+                            ErrorIds.SyncPeriodPosted));
                     else
                         lines.Add(planned.WithStatus(SyncLineStatus.WouldAdjust, $"From {Units(current)} to {Units(target.Value)} on {facts.EffectiveDate:yyyy-MM-dd}."));
                 }
@@ -253,7 +253,7 @@ namespace PsaMapping.Engine.Sync
             reason = "";
             if (!facts.Contracts.TryGetValue(mapping.ContractId, out AutotaskContract? contract))
             {
-                reason = SyncErrors.ContractGone;
+                reason = ErrorIds.SyncContractGone;
                 return $"Autotask no longer has the contract '{mapping.ContractName}' (id {mapping.ContractId}) mapped to {who}. " +
                        $"Pick another contract: Find-AutotaskContract -AutotaskCompanyId {mapping.AutotaskCompanyId}, then Set-PsaMapping.";
             }
@@ -261,27 +261,27 @@ namespace PsaMapping.Engine.Sync
             string name = $"'{contract.ContractName}' (id {contract.ContractId})";
             if (!contract.SupportsUsageSync)
             {
-                reason = SyncErrors.ContractNotRecurring;
+                reason = ErrorIds.SyncContractNotRecurring;
                 return $"The contract {name} mapped to {who} is a {contract.ContractType ?? "non-recurring"} contract; usage can only be billed through a Recurring Service contract. " +
                        "Map a Recurring Service contract with Set-PsaMapping, or turn sync off for the customer.";
             }
 
             if (!contract.IsActive)
             {
-                reason = SyncErrors.ContractInactive;
+                reason = ErrorIds.SyncContractInactive;
                 return $"The contract {name} mapped to {who} is inactive (cancelled). Reactivate it in Autotask, or map an active contract with Set-PsaMapping.";
             }
 
             if (contract.EndDate.HasValue && contract.EndDate.Value.Date < facts.EffectiveDate.Date)
             {
-                reason = SyncErrors.ContractEnded;
+                reason = ErrorIds.SyncContractEnded;
                 return $"The contract {name} mapped to {who} ended on {contract.EndDate:yyyy-MM-dd}, before the effective date {facts.EffectiveDate:yyyy-MM-dd}. " +
                        "Extend the contract in Autotask, map the customer to a current contract, or give an -EffectiveDate within the contract.";
             }
 
             if (contract.StartDate.HasValue && contract.StartDate.Value.Date > facts.EffectiveDate.Date)
             {
-                reason = SyncErrors.ContractNotStarted;
+                reason = ErrorIds.SyncContractNotStarted;
                 return $"The contract {name} mapped to {who} starts on {contract.StartDate:yyyy-MM-dd}, after the effective date {facts.EffectiveDate:yyyy-MM-dd}. " +
                        "Give an -EffectiveDate within the contract, or map the customer to the contract in force.";
             }

@@ -32,7 +32,7 @@ namespace PsaMapping.Engine.Sync
             var results = new List<CustomerSyncResult>();
             foreach (IGrouping<Guid, SyncLine> customer in lines.GroupBy(l => l.SophosCustomerId))
             {
-                if (customer.All(l => l.Reason == SyncErrors.CustomerNotMapped || l.Reason == SyncErrors.SyncDisabled)) continue;
+                if (customer.All(l => l.Reason == ErrorIds.SyncCustomerNotMapped || l.Reason == ErrorIds.SyncDisabled)) continue;
                 var good = customer.Where(l => l.Status == SyncLineStatus.Adjusted || l.Status == SyncLineStatus.Unchanged || (whatIf && l.Status == SyncLineStatus.WouldAdjust)).ToList();
                 var bad = customer.Where(l => l.Status == SyncLineStatus.Failed || l.Status == SyncLineStatus.Skipped).ToList();
                 SyncOutcome status = bad.Count == 0 ? SyncOutcome.Succeeded : good.Count == 0 ? SyncOutcome.Failed : SyncOutcome.Partial;
@@ -48,7 +48,7 @@ namespace PsaMapping.Engine.Sync
         /// <summary>"Synced 212 customers: 37 lines adjusted, 580 unchanged, 2 failed" (or "would be adjusted" under -WhatIf).</summary>
         public static string Sentence(IReadOnlyCollection<SyncLine> lines, bool whatIf)
         {
-            int customers = lines.Where(l => l.Reason != SyncErrors.CustomerNotMapped && l.Reason != SyncErrors.SyncDisabled)
+            int customers = lines.Where(l => l.Reason != ErrorIds.SyncCustomerNotMapped && l.Reason != ErrorIds.SyncDisabled)
                 .Select(l => l.SophosCustomerId).Distinct().Count();
             int adjusted = lines.Count(l => l.Status == SyncLineStatus.Adjusted);
             int would = lines.Count(l => l.Status == SyncLineStatus.WouldAdjust);

@@ -37,7 +37,7 @@ namespace PsaMapping.Engine.Sync
         public static (int Year, int Month) UsageMonth(int? year, int? month, DateTimeOffset now)
         {
             if (year.HasValue != month.HasValue)
-                throw new PsaMappingException("SyncMonthIncomplete", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.SyncMonthIncomplete, PsaErrorKind.InvalidArgument,
                     "Give -Year and -Month together, or neither for the previous calendar month.") { Target = year.HasValue ? (object)year.Value : month!.Value };
             return year.HasValue ? (year.Value, month!.Value) : PreviousMonth(now);
         }
@@ -248,7 +248,7 @@ namespace PsaMapping.Engine.Sync
                 IReadOnlyList<AutotaskServiceUnits> rows = await _billing.GetContractServiceUnitsAsync(new[] { contractId }, date, cancellationToken).ConfigureAwait(false);
                 var lines = rows.Where(r => r.AutotaskServiceId == serviceId).GroupBy(r => r.ContractServiceId).ToList();
                 if (lines.Count > 1)
-                    throw new PsaMappingException(SyncErrors.ServiceAmbiguous, PsaErrorKind.InvalidResponse,
+                    throw new PsaMappingException(ErrorIds.SyncServiceAmbiguous, PsaErrorKind.InvalidResponse,
                         $"The contract {contractId} now has service {serviceId} on {lines.Count} lines, so its units cannot be confirmed.");
                 return lines.Count == 0 ? 0m : AutotaskBilling.UnitsInForce(lines[0], date)?.Units ?? 0m;
             }

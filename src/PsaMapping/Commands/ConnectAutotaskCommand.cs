@@ -60,7 +60,7 @@ namespace PsaMapping.Commands
         {
             RequireComplete(cmdlet, credential);
             if (integrationCode == null || integrationCode.Length == 0)
-                throw cmdlet.Terminate(new PsaMappingException("AutotaskCredentialIncomplete", PsaErrorKind.InvalidArgument,
+                throw cmdlet.Terminate(new PsaMappingException(ErrorIds.AutotaskCredentialIncomplete, PsaErrorKind.InvalidArgument,
                     "The integration code is blank. Give the tracking identifier of the API user's integration with -IntegrationCode.")
                 { Target = credential.UserName });
             return new AutotaskCredential(credential.UserName, credential.Password, integrationCode);
@@ -70,7 +70,7 @@ namespace PsaMapping.Commands
         public static void RequireComplete(PsaMappingCmdlet cmdlet, PSCredential credential)
         {
             if (string.IsNullOrWhiteSpace(credential.UserName) || credential.Password == null || credential.Password.Length == 0)
-                throw cmdlet.Terminate(new PsaMappingException("AutotaskCredentialIncomplete", PsaErrorKind.InvalidArgument,
+                throw cmdlet.Terminate(new PsaMappingException(ErrorIds.AutotaskCredentialIncomplete, PsaErrorKind.InvalidArgument,
                     "The credential needs the API user's user name as the user name and its secret as the password.")
                 { Target = credential.UserName });
         }

@@ -32,7 +32,7 @@ namespace PsaMapping.Commands
         protected override void EndProcessing()
         {
             if (string.IsNullOrWhiteSpace(Credential.UserName) || Credential.Password == null || Credential.Password.Length == 0)
-                throw Terminate(new PsaMappingException("SophosCredentialIncomplete", PsaErrorKind.InvalidArgument,
+                throw Terminate(new PsaMappingException(ErrorIds.SophosCredentialIncomplete, PsaErrorKind.InvalidArgument,
                     "The credential needs the API client ID as the user name and the client secret as the password.")
                 { Target = Credential.UserName });
 

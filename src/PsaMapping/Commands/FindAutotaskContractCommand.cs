@@ -96,7 +96,7 @@ namespace PsaMapping.Commands
                 IReadOnlyDictionary<long, AutotaskCompany> found = Run((observer, token) => directory.GetCompaniesByIdAsync(unnamed, token));
                 foreach (var pair in found) names[pair.Key] = pair.Value.AutotaskCompanyName;
                 foreach (Request missing in _requests.Where(r => !found.ContainsKey(r.CompanyId) && r.CompanyName == null).GroupBy(r => r.CompanyId).Select(g => g.First()))
-                    WriteItemError(new PsaMappingException("AutotaskCompanyNotFound", PsaErrorKind.NotFound,
+                    WriteItemError(new PsaMappingException(ErrorIds.AutotaskCompanyNotFound, PsaErrorKind.NotFound,
                         $"Autotask has no company with id {missing.CompanyId}. Use Find-AutotaskCompany to look companies up.")
                     { Target = missing.CompanyId });
             }

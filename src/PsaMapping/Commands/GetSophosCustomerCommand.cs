@@ -58,7 +58,7 @@ namespace PsaMapping.Commands
                 if (customer != null)
                     WriteObject(customer);
                 else
-                    WriteItemError(new PsaMappingException("SophosCustomerNotFound", PsaErrorKind.NotFound,
+                    WriteItemError(new PsaMappingException(ErrorIds.SophosCustomerNotFound, PsaErrorKind.NotFound,
                         $"The partner has no Sophos Central customer with id {id}. Run Get-SophosCustomer to list the customers.")
                     { Target = id });
             }
@@ -84,7 +84,7 @@ namespace PsaMapping.Commands
 
             // As Get-Process does: a plain name that matched nothing is an error, a wildcard that matched nothing is not.
             foreach (var name in filter.Names.Where(n => !n.Matched && !n.IsPattern))
-                WriteItemError(new PsaMappingException("SophosCustomerNotFound", PsaErrorKind.NotFound,
+                WriteItemError(new PsaMappingException(ErrorIds.SophosCustomerNotFound, PsaErrorKind.NotFound,
                     $"No Sophos Central customer is named {UserText.Quoted(name.Name)}. Use wildcards (for example {UserText.QuotedPrefixPattern(name.Name)}) or run Get-SophosCustomer to list them all.")
                 { Target = name.Name });
         }

@@ -47,7 +47,7 @@ namespace PsaMapping.Commands
                 var ids = new HashSet<Guid>(_ids);
                 ids.UnionWith(customers.Where(c => filter.IsMatch(c.SophosCustomerName)).Select(c => c.SophosCustomerId));
                 foreach (var (name, _, _) in filter.Names.Where(n => !n.IsPattern && !n.Matched))
-                    WriteItemError(new PsaMappingException("SophosCustomerNotFound", PsaErrorKind.NotFound,
+                    WriteItemError(new PsaMappingException(ErrorIds.SophosCustomerNotFound, PsaErrorKind.NotFound,
                         $"The partner has no Sophos Central customer named {UserText.Quoted(name)}. Run Get-SophosCustomer to list the customers.") { Target = name });
                 selected = usable.Where(i => ids.Contains(i.SophosCustomerId!.Value));
             }

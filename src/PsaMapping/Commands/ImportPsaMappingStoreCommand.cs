@@ -19,11 +19,11 @@ namespace PsaMapping.Commands
         protected override void EndProcessing()
         {
             if (!(Store is TableMappingStore table))
-                throw Terminate(new PsaMappingException("MappingStoreNotTable", PsaErrorKind.NotConnected,
+                throw Terminate(new PsaMappingException(ErrorIds.MappingStoreNotTable, PsaErrorKind.NotConnected,
                     "Import-PsaMappingStore copies a folder into an Azure table store, and the store in use is the folder. Connect to the table first with Connect-PsaMappingStore, then run the command again."));
             string folder = GetUnresolvedProviderPathFromPSPath(Path);
             if (!Directory.Exists(folder))
-                throw Terminate(new PsaMappingException("MappingStoreFolderNotFound", PsaErrorKind.NotFound,
+                throw Terminate(new PsaMappingException(ErrorIds.MappingStoreFolderNotFound, PsaErrorKind.NotFound,
                     $"There is no folder '{folder}' to import. Give the folder of a PsaMapping store (the one PSAMAPPING_HOME names, or the per-user folder).") { Target = folder });
 
             var source = new FolderMappingStore(folder);

@@ -42,7 +42,7 @@ namespace PsaMapping.Commands
                 targets.AddRange(saved.Mappings.Where(m => filter.IsMatch(m.SophosCustomerName)));
                 // A remove that removes nothing is a mistake worth hearing about, pattern or not.
                 foreach (var name in filter.Names.Where(n => !n.Matched))
-                    WriteItemError(new PsaMappingException("MappingNotFound", PsaErrorKind.NotFound,
+                    WriteItemError(new PsaMappingException(ErrorIds.MappingNotFound, PsaErrorKind.NotFound,
                         $"No saved mapping is for a customer {(name.IsPattern ? "whose name matches" : "named")} {UserText.Quoted(name.Name)}, so nothing was removed for it. Run Get-PsaMapping to see the mappings.")
                     { Target = name.Name });
             }
@@ -53,7 +53,7 @@ namespace PsaMapping.Commands
                     CustomerMapping? mapping = saved.Find(id);
                     if (mapping != null) targets.Add(mapping);
                     else
-                        WriteItemError(new PsaMappingException("MappingNotFound", PsaErrorKind.NotFound,
+                        WriteItemError(new PsaMappingException(ErrorIds.MappingNotFound, PsaErrorKind.NotFound,
                             $"The customer with id {id} has no saved mapping. Run Get-PsaMapping to see the mappings.") { Target = id });
                 }
             }

@@ -30,7 +30,7 @@ namespace PsaMapping.Commands
                 var pattern = new WildcardPattern(code, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
                 var matches = saved.Products.Where(p => pattern.IsMatch(p.ProductCode)).ToList();
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(code))
-                    WriteItemError(new PsaMappingException("ProductMappingNotFound", PsaErrorKind.NotFound,
+                    WriteItemError(new PsaMappingException(ErrorIds.ProductMappingNotFound, PsaErrorKind.NotFound,
                         $"No product mapping is for the product code '{code}'. Run Get-PsaProductMapping to see them.") { Target = code });
                 targets.AddRange(matches);
             }

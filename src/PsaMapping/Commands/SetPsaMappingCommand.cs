@@ -132,7 +132,7 @@ namespace PsaMapping.Commands
             {
                 string? text = InputObject.Properties[column.Name]?.Value?.ToString();
                 if (column.Bound || string.IsNullOrWhiteSpace(text)) continue;
-                return new PsaMappingException("MappingColumnInvalid", PsaErrorKind.InvalidArgument,
+                return new PsaMappingException(ErrorIds.MappingColumnInvalid, PsaErrorKind.InvalidArgument,
                     $"The row's {column.Name} '{UserText.Clip(text)}' is not {column.Expected}, so the row was skipped. Correct the value and set the row again.")
                 { Target = InputObject };
             }

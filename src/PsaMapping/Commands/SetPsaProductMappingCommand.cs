@@ -53,7 +53,7 @@ namespace PsaMapping.Commands
                     WriteWarning($"The Autotask service '{service.ServiceName}' (id {service.AutotaskServiceId}) is inactive; '{request.Code}' is mapped to it anyway.");
                 if (wanted.TryGetValue(request.Code, out AutotaskService? other) && other.AutotaskServiceId != service.AutotaskServiceId)
                 {
-                    WriteItemError(new PsaMappingException("ProductMappingAmbiguous", PsaErrorKind.InvalidArgument,
+                    WriteItemError(new PsaMappingException(ErrorIds.ProductMappingAmbiguous, PsaErrorKind.InvalidArgument,
                         $"The product code '{request.Code}' was given two services, '{other.ServiceName}' and '{service.ServiceName}'; it was not mapped. " +
                         "Give one service per product code (for example Find-AutotaskService '<name>' -First 1 | Set-PsaProductMapping -ProductCode ...).") { Target = request.Code });
                     refused.Add(request.Code);
@@ -80,7 +80,7 @@ namespace PsaMapping.Commands
             {
                 AutotaskService? byId = services.FirstOrDefault(s => s.AutotaskServiceId == id.Value);
                 if (byId == null)
-                    WriteItemError(new PsaMappingException("AutotaskServiceNotFound", PsaErrorKind.NotFound,
+                    WriteItemError(new PsaMappingException(ErrorIds.AutotaskServiceNotFound, PsaErrorKind.NotFound,
                         $"Autotask has no service with id {id}; '{code}' was not mapped. Run Find-AutotaskService to list the services.") { Target = id.Value });
                 return byId;
             }
@@ -88,9 +88,9 @@ namespace PsaMapping.Commands
             var byName = services.Where(s => string.Equals(s.ServiceName.Trim(), name, StringComparison.OrdinalIgnoreCase)).ToList();
             if (byName.Count == 1) return byName[0];
             WriteItemError(byName.Count == 0
-                ? new PsaMappingException("AutotaskServiceNotFound", PsaErrorKind.NotFound,
+                ? new PsaMappingException(ErrorIds.AutotaskServiceNotFound, PsaErrorKind.NotFound,
                     $"Autotask has no service named '{name}'; '{code}' was not mapped. Run Find-AutotaskService '{name}' to see similar names.") { Target = name }
-                : new PsaMappingException("AutotaskServiceAmbiguous", PsaErrorKind.InvalidArgument,
+                : new PsaMappingException(ErrorIds.AutotaskServiceAmbiguous, PsaErrorKind.InvalidArgument,
                     $"{byName.Count} Autotask services are named '{name}' (ids {string.Join(", ", byName.Select(s => s.AutotaskServiceId))}); '{code}' was not mapped. Give -AutotaskServiceId instead.") { Target = name });
             return null;
         }

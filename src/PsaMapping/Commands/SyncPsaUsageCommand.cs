@@ -57,7 +57,7 @@ namespace PsaMapping.Commands
                 // Asked on the pipeline thread, line by line: -WhatIf says "What if" for each, -Confirm asks for each.
                 var lines = prepared.Plan.Lines.Select(line => !line.NeedsAdjustment || ShouldProcess(Describe(line), "Post a contract service adjustment")
                     ? line
-                    : whatIf ? line : line.WithStatus(SyncLineStatus.Skipped, "Not confirmed, so nothing was posted.", SyncErrors.Stopped)).ToList();
+                    : whatIf ? line : line.WithStatus(SyncLineStatus.Skipped, "Not confirmed, so nothing was posted.", ErrorIds.SyncStopped)).ToList();
 
                 result = whatIf ? prepared.Planned() : Run((observer, token) => sync.ExecuteAsync(prepared, lines, observer, token));
             }
@@ -72,8 +72,8 @@ namespace PsaMapping.Commands
 
             WriteObject(result.Lines, enumerateCollection: true);
             foreach (SyncLine failed in result.Lines.Where(l => l.Status == SyncLineStatus.Failed))
-                WriteItemError(new PsaMappingException(failed.Reason ?? SyncErrors.AdjustmentRefused, KindOf(failed.Reason), $"{failed.SophosCustomerName}: {failed.Message}") { Target = failed });
-            foreach (SyncLine skipped in result.Lines.Where(l => l.Reason == SyncErrors.CustomerNotMapped || l.Reason == SyncErrors.SyncDisabled))
+                WriteItemError(new PsaMappingException(failed.Reason ?? ErrorIds.AutotaskAdjustmentRefused, KindOf(failed.Reason), $"{failed.SophosCustomerName}: {failed.Message}") { Target = failed });
+            foreach (SyncLine skipped in result.Lines.Where(l => l.Reason == ErrorIds.SyncCustomerNotMapped || l.Reason == ErrorIds.SyncDisabled))
                 WriteWarning(skipped.Message);
 
             WriteInformation(new InformationRecord(SyncSummary.Sentence(result.Lines, whatIf), "PsaMapping"));
@@ -92,7 +92,7 @@ namespace PsaMapping.Commands
                 var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
                 var matches = saved.Mappings.Where(m => pattern.IsMatch(m.SophosCustomerName)).ToList();
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                    WriteItemError(new PsaMappingException(SyncErrors.CustomerNotMapped, PsaErrorKind.NotFound,
+                    WriteItemError(new PsaMappingException(ErrorIds.SyncCustomerNotMapped, PsaErrorKind.NotFound,
                         $"No saved mapping is for a customer named '{name}', so it was not synchronized. Run Get-PsaMapping -IncludeUnmapped to see the customers, then map it with Set-PsaMapping.") { Target = name });
                 foreach (CustomerMapping m in matches) named[m.SophosCustomerId] = new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, named: true);
             }
@@ -121,8 +121,8 @@ namespace PsaMapping.Commands
             names.Count <= 5 ? string.Join(", ", names.Select(n => $"'{n}'")) : string.Join(", ", names.Take(5).Select(n => $"'{n}'")) + $" and {names.Count - 5} more";
 
         private static PsaErrorKind KindOf(string? reason) =>
-            reason == SyncErrors.ContractGone ? PsaErrorKind.NotFound
-            : reason == SyncErrors.AdjustmentUnconfirmed ? PsaErrorKind.Unavailable
+            reason == ErrorIds.SyncContractGone ? PsaErrorKind.NotFound
+            : reason == ErrorIds.SyncAdjustmentUnconfirmed ? PsaErrorKind.Unavailable
             : PsaErrorKind.InvalidArgument;
     }
 }

@@ -44,7 +44,7 @@ namespace PsaMapping.Commands
             {
                 AutotaskConnector.RequireComplete(this, Credential);
                 AutotaskCredential known = current?.Credential ?? saved?.Credential
-                    ?? throw Terminate(new PsaMappingException("AutotaskIntegrationCodeMissing", PsaErrorKind.InvalidArgument,
+                    ?? throw Terminate(new PsaMappingException(ErrorIds.AutotaskIntegrationCodeMissing, PsaErrorKind.InvalidArgument,
                         "There is no Autotask connection or saved credential to take the integration code from. Give it with -IntegrationCode."));
                 credential = known.WithUserAndSecret(Credential.UserName, Credential.Password);
             }

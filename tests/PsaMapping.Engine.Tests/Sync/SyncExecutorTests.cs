@@ -186,7 +186,7 @@ namespace PsaMapping.Engine.Tests.Sync
             var result = await executor.ExecuteAsync(new[] { refused, fine }, null, CancellationToken.None);
 
             Assert.Equal(SyncLineStatus.Failed, result[0].Status);
-            Assert.Equal(SyncErrors.AdjustmentRefused, result[0].Reason);
+            Assert.Equal(ErrorIds.AutotaskAdjustmentRefused, result[0].Reason);
             Assert.Contains("approved and posted", result[0].Message);
             Assert.Single(autotask.Received, r => r.ContractId == 700); // a definitive refusal is not retried
             Assert.Equal(SyncLineStatus.Adjusted, result[1].Status);
@@ -202,7 +202,7 @@ namespace PsaMapping.Engine.Tests.Sync
             var result = await new SyncExecutor(neverApplies, new ListJournal(new List<string>())).ExecuteAsync(new[] { line }, null, CancellationToken.None);
 
             Assert.Equal(SyncLineStatus.Failed, result[0].Status);
-            Assert.Equal(SyncErrors.AdjustmentUnconfirmed, result[0].Reason);
+            Assert.Equal(ErrorIds.SyncAdjustmentUnconfirmed, result[0].Reason);
             Assert.Equal(SyncExecutor.MaxUnknownOutcomes, neverApplies.Posts);
         }
 
@@ -247,7 +247,7 @@ namespace PsaMapping.Engine.Tests.Sync
             var result = await new SyncExecutor(autotask, new ListJournal(events), parallelism: 1).ExecuteAsync(lines, null, stop.Token);
 
             Assert.Equal(SyncLineStatus.Adjusted, result[0].Status);
-            Assert.All(result.Skip(1), l => Assert.Equal(SyncErrors.Stopped, l.Reason));
+            Assert.All(result.Skip(1), l => Assert.Equal(ErrorIds.SyncStopped, l.Reason));
             Assert.Single(autotask.Received);
         }
 

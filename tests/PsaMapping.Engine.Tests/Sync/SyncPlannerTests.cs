@@ -126,7 +126,7 @@ namespace PsaMapping.Engine.Tests.Sync
             var endpoint = plan.Lines.Where(l => l.AutotaskServiceId == EndpointService).ToList();
             Assert.Equal(2, endpoint.Count);
             Assert.All(endpoint, l => Assert.Equal(SyncLineStatus.Failed, l.Status));
-            Assert.All(endpoint, l => Assert.Equal(SyncErrors.ServiceAmbiguous, l.Reason));
+            Assert.All(endpoint, l => Assert.Equal(ErrorIds.SyncServiceAmbiguous, l.Reason));
             Assert.Contains("5001, 5003", endpoint[0].Message);
             Assert.Equal(SyncLineStatus.WouldAdjust, Only(plan, ServerService).Status);
         }
@@ -139,7 +139,7 @@ namespace PsaMapping.Engine.Tests.Sync
 
             SyncLine refused = Only(SyncPlanner.Plan(Facts(new[] { Map(1, ContractA) }, usage, lines)), FirewallService);
             Assert.Equal(SyncLineStatus.Failed, refused.Status);
-            Assert.Equal(SyncErrors.ServiceNotOnContract, refused.Reason);
+            Assert.Equal(ErrorIds.SyncServiceNotOnContract, refused.Reason);
             Assert.Contains("-AddMissingService", refused.Message);
 
             SyncLine added = Only(SyncPlanner.Plan(Facts(new[] { Map(1, ContractA) }, usage, lines, addMissing: true)), FirewallService);
@@ -159,7 +159,7 @@ namespace PsaMapping.Engine.Tests.Sync
             UnmappedProduct unmapped = Assert.Single(plan.UnmappedProducts);
             Assert.Equal("MDR", unmapped.ProductCode);
             Assert.Equal(new[] { "Customer 1", "Customer 2" }, unmapped.CustomerNames);
-            var skipped = plan.Lines.Where(l => l.Reason == SyncErrors.ProductUnmapped).ToList();
+            var skipped = plan.Lines.Where(l => l.Reason == ErrorIds.SyncProductUnmapped).ToList();
             Assert.Equal(2, skipped.Count);
             Assert.All(skipped, l => Assert.Equal(SyncLineStatus.Skipped, l.Status));
             Assert.Equal(SyncLineStatus.WouldAdjust, plan.Lines.Single(l => l.ContractId == ContractA && l.AutotaskServiceId == EndpointService).Status);
@@ -173,7 +173,7 @@ namespace PsaMapping.Engine.Tests.Sync
 
             SyncLine skipped = Assert.Single(plan.Lines, l => l.ContractId == ContractA);
             Assert.Equal(SyncLineStatus.Skipped, skipped.Status);
-            Assert.Equal(SyncErrors.NoUsage, skipped.Reason);
+            Assert.Equal(ErrorIds.SyncNoUsage, skipped.Reason);
             Assert.Null(skipped.UnitChange);
         }
 
@@ -186,11 +186,11 @@ namespace PsaMapping.Engine.Tests.Sync
         }
 
         [Theory]
-        [InlineData("notrecurring", SyncErrors.ContractNotRecurring)]
-        [InlineData("inactive", SyncErrors.ContractInactive)]
-        [InlineData("ended", SyncErrors.ContractEnded)]
-        [InlineData("notstarted", SyncErrors.ContractNotStarted)]
-        [InlineData("gone", SyncErrors.ContractGone)]
+        [InlineData("notrecurring", ErrorIds.SyncContractNotRecurring)]
+        [InlineData("inactive", ErrorIds.SyncContractInactive)]
+        [InlineData("ended", ErrorIds.SyncContractEnded)]
+        [InlineData("notstarted", ErrorIds.SyncContractNotStarted)]
+        [InlineData("gone", ErrorIds.SyncContractGone)]
         public void A_refused_contract_fails_its_customer_only(string problem, string reason)
         {
             AutotaskContract bad = problem switch
@@ -231,7 +231,7 @@ namespace PsaMapping.Engine.Tests.Sync
                 new SyncSubject(Id(3), "Customer 3", null, named: true),
             };
             var lines = SyncPlanner.Plan(facts).Lines;
-            Assert.Equal(new[] { SyncErrors.SyncDisabled, SyncErrors.CustomerNotMapped }, lines.Select(l => l.Reason));
+            Assert.Equal(new[] { ErrorIds.SyncDisabled, ErrorIds.SyncCustomerNotMapped }, lines.Select(l => l.Reason));
             Assert.All(lines, l => Assert.Equal(SyncLineStatus.Skipped, l.Status));
         }
 
@@ -277,7 +277,7 @@ namespace PsaMapping.Engine.Tests.Sync
 
             SyncLine refused = Only(plan, EndpointService);
             Assert.Equal(SyncLineStatus.Failed, refused.Status);
-            Assert.Equal(SyncErrors.PeriodPosted, refused.Reason);
+            Assert.Equal(ErrorIds.SyncPeriodPosted, refused.Reason);
             Assert.Contains("-EffectiveDate", refused.Message);
             Assert.Equal(SyncLineStatus.Unchanged, Only(plan, ServerService).Status);
         }

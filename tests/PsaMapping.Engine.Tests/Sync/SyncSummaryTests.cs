@@ -16,16 +16,16 @@ namespace PsaMapping.Engine.Tests.Sync
             var lines = new[]
             {
                 Line(A, SyncLineStatus.Adjusted), Line(A, SyncLineStatus.Unchanged),
-                Line(B, SyncLineStatus.Adjusted), Line(B, SyncLineStatus.Skipped, SyncErrors.ProductUnmapped),
-                Line(C, SyncLineStatus.Failed, SyncErrors.ContractInactive),
-                Line(D, SyncLineStatus.Skipped, SyncErrors.SyncDisabled),
+                Line(B, SyncLineStatus.Adjusted), Line(B, SyncLineStatus.Skipped, ErrorIds.SyncProductUnmapped),
+                Line(C, SyncLineStatus.Failed, ErrorIds.SyncContractInactive),
+                Line(D, SyncLineStatus.Skipped, ErrorIds.SyncDisabled),
             };
 
             var results = SyncSummary.PerCustomer(lines).ToDictionary(r => r.SophosCustomerId);
 
             Assert.Equal(SyncOutcome.Succeeded, results[A].Status);
             Assert.Equal(SyncOutcome.Partial, results[B].Status);
-            Assert.Contains(SyncErrors.ProductUnmapped, results[B].Message);
+            Assert.Contains(ErrorIds.SyncProductUnmapped, results[B].Message);
             Assert.Equal(SyncOutcome.Failed, results[C].Status);
             Assert.False(results.ContainsKey(D));
         }

@@ -97,7 +97,7 @@ namespace PsaMapping.Engine.Store.Tables
                     _client.Run(token => _client.Table.CreateIfNotExists(token), cancellationToken);
                 }
                 // Azure answers 403 to a SAS that may not create tables; Azurite answers 400 to some.
-                catch (PsaMappingException denied) when (denied.ErrorId == "MappingStoreAccessDenied" || denied.ErrorId == "MappingStoreRequestFailed")
+                catch (PsaMappingException denied) when (denied.ErrorId == ErrorIds.MappingStoreAccessDenied || denied.ErrorId == ErrorIds.MappingStoreRequestFailed)
                 {
                     throw _client.TableMissing();
                 }
@@ -541,7 +541,7 @@ namespace PsaMapping.Engine.Store.Tables
         {
             int version = meta?.GetInt32("SchemaVersion") ?? SchemaVersion;
             if (version > SchemaVersion)
-                throw new PsaMappingException("MappingStoreNewer", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.MappingStoreNewer, PsaErrorKind.InvalidArgument,
                     $"The table store {Settings} was written by a newer version of PsaMapping (table schema {version}; this version reads up to {SchemaVersion}). " +
                     "It was left untouched. Update the PsaMapping module to the latest version on this host, then run the command again.")
                 { Target = Settings.ToString() };
@@ -634,7 +634,7 @@ namespace PsaMapping.Engine.Store.Tables
             }
             catch (Exception ex) when (ex is FormatException || ex is InvalidOperationException || ex is InvalidCastException || ex is ArgumentException)
             {
-                throw new PsaMappingException("MappingStoreUnreadable", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.MappingStoreUnreadable, PsaErrorKind.InvalidArgument,
                     $"The table store {Settings} holds a row that cannot be read (partition '{row.PartitionKey}', row '{row.RowKey}'): {ex.Message}. " +
                     "Nothing was changed. Fix or delete that row (Azure portal, Storage browser), then run the command again.", ex)
                 { Target = row.RowKey };
@@ -663,7 +663,7 @@ namespace PsaMapping.Engine.Store.Tables
         }
 
         private PsaMappingException Busy() =>
-            new PsaMappingException("MappingStoreBusy", PsaErrorKind.Unavailable,
+            new PsaMappingException(ErrorIds.MappingStoreBusy, PsaErrorKind.Unavailable,
                 $"The table store {Settings} kept changing under this save ({MaxRounds} attempts): other hosts are saving the same rows. " +
                 "What was saved is in the history; run the command again.")
             { Target = Settings.ToString() };

@@ -129,7 +129,7 @@ namespace PsaMapping.Engine.Store.Tables
                     return Unavailable("it could not be reached");
                 case 401:
                 case 403:
-                    return new PsaMappingException("MappingStoreAccessDenied", PsaErrorKind.Forbidden,
+                    return new PsaMappingException(ErrorIds.MappingStoreAccessDenied, PsaErrorKind.Forbidden,
                         $"The table store {Settings} refused access ({code}): the account key or SAS token is wrong or expired, or it lacks table " +
                         "permissions (a SAS token needs the Table service with read, add, update, delete and list; create too for a new table). " +
                         "Connect again with Connect-PsaMappingStore and a valid secret.", null)
@@ -144,20 +144,20 @@ namespace PsaMapping.Engine.Store.Tables
                 case 504:
                     return Unavailable($"it kept failing through every retry ({code})");
                 default:
-                    return new PsaMappingException("MappingStoreRequestFailed", PsaErrorKind.InvalidResponse,
+                    return new PsaMappingException(ErrorIds.MappingStoreRequestFailed, PsaErrorKind.InvalidResponse,
                         $"The table store {Settings} refused a request ({code}). Nothing was half written. Run the command again; if it keeps failing, check the storage account in the Azure portal.", null)
                     { Target = Settings.ToString() };
             }
         }
 
         internal PsaMappingException TableMissing(Exception? inner = null) =>
-            new PsaMappingException("MappingStoreTableMissing", PsaErrorKind.NotFound,
+            new PsaMappingException(ErrorIds.MappingStoreTableMissing, PsaErrorKind.NotFound,
                 $"The table '{Settings.TableName}' does not exist at {Settings.Endpoint}, and it could not be created with this secret. " +
                 "Create it in the Azure portal (Storage browser, Tables) or connect once with a secret that may create tables (the account's connection string), then run the command again.", inner)
             { Target = Settings.ToString() };
 
         internal PsaMappingException Unavailable(string why, Exception? inner = null) =>
-            new PsaMappingException("MappingStoreUnavailable", PsaErrorKind.Unavailable,
+            new PsaMappingException(ErrorIds.MappingStoreUnavailable, PsaErrorKind.Unavailable,
                 $"The table store {Settings} is unavailable: {why}. Nothing was half written. Check the network and the storage account, then run the command again.", inner)
             { Target = Settings.ToString() };
 

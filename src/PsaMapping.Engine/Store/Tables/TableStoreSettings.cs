@@ -57,7 +57,7 @@ namespace PsaMapping.Engine.Store.Tables
             }
             catch (Exception ex) when (ex is FormatException || ex is ArgumentException || ex is InvalidOperationException)
             {
-                throw new PsaMappingException("MappingStoreConnectionStringInvalid", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.MappingStoreConnectionStringInvalid, PsaErrorKind.InvalidArgument,
                     "The connection string is not a storage account connection string. Copy it from the Azure portal " +
                     "(the storage account, Security + networking, Access keys, Connection string) and connect again.");
             }
@@ -73,14 +73,14 @@ namespace PsaMapping.Engine.Store.Tables
             if (sasToken == null) throw new ArgumentNullException(nameof(sasToken));
             string name = CheckTableName(tableName);
             if (!string.IsNullOrEmpty(tableEndpoint.IsAbsoluteUri ? tableEndpoint.Query.TrimStart('?') : null))
-                throw new PsaMappingException("InvalidUri", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.InvalidUri, PsaErrorKind.InvalidArgument,
                     "The table endpoint has a query string. Give the endpoint alone (https://ACCOUNT.table.core.windows.net/) and the SAS token in -SasToken.")
                 { Target = tableEndpoint.GetLeftPart(UriPartial.Path) };
             UriPolicy.RequireSecureBase(tableEndpoint, "The table endpoint");
             // Without a trailing slash: the client appends "/Tables" and "/name(...)" itself.
             var endpoint = new Uri(tableEndpoint.GetLeftPart(UriPartial.Path).TrimEnd('/'));
             if (sasToken.Length == 0)
-                throw new PsaMappingException("MappingStoreSasTokenInvalid", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.MappingStoreSasTokenInvalid, PsaErrorKind.InvalidArgument,
                     "The SAS token is empty. Create one for the storage account's Table service (Shared access signature in the Azure portal) and connect again.");
             return new TableStoreSettings(TableCredentialKind.SasToken, endpoint, name, sasToken);
         }
@@ -105,7 +105,7 @@ namespace PsaMapping.Engine.Store.Tables
         {
             string name = string.IsNullOrWhiteSpace(tableName) ? DefaultTableName : tableName!.Trim();
             if (!TableNamePattern.IsMatch(name) || name.Equals("tables", StringComparison.OrdinalIgnoreCase))
-                throw new PsaMappingException("MappingStoreTableNameInvalid", PsaErrorKind.InvalidArgument,
+                throw new PsaMappingException(ErrorIds.MappingStoreTableNameInvalid, PsaErrorKind.InvalidArgument,
                     $"'{name}' is not a valid table name: use 3 to 63 letters and digits, starting with a letter (for example {DefaultTableName}).")
                 { Target = name };
             return name;

@@ -40,7 +40,7 @@ namespace PsaMapping.Engine.Store.Tables
                 ETag? replaced = Conditional(client, (table, token) => table.UpdateEntity(lease, current.ETag, TableUpdateMode.Replace, token), 412, cancellationToken);
                 if (replaced.HasValue) return new SyncLease(holder, replaced.Value.ToString(), now, now + duration);
             }
-            throw new PsaMappingException("SyncLocked", PsaErrorKind.Unavailable,
+            throw new PsaMappingException(ErrorIds.SyncLocked, PsaErrorKind.Unavailable,
                 $"The sync lock of {client.Settings} changed hands several times while being taken: another host is starting a sync. Run the command again later.")
             { Target = client.Settings.ToString() };
         }
@@ -55,7 +55,7 @@ namespace PsaMapping.Engine.Store.Tables
             {
                 NullableResponse<TableEntity> current = client.Run(token => client.Table.GetEntityIfExists<TableEntity>(Partition, Row, cancellationToken: token), cancellationToken);
                 string taker = current.HasValue ? $"{current.Value!.GetString("Holder")} on {current.Value.GetString("Host")}" : "another host, which has released it since";
-                throw new PsaMappingException("SyncLockLost", PsaErrorKind.Unavailable,
+                throw new PsaMappingException(ErrorIds.SyncLockLost, PsaErrorKind.Unavailable,
                     $"The sync lock of {client.Settings} expired and was taken by {taker}. Stop this sync; run it again once that one has finished.")
                 { Target = client.Settings.ToString() };
             }
@@ -106,7 +106,7 @@ namespace PsaMapping.Engine.Store.Tables
             string holder = current.GetString("Holder") ?? "someone";
             string host = current.GetString("Host") ?? "an unknown host";
             DateTimeOffset? since = current.GetDateTimeOffset("AcquiredAt");
-            return new PsaMappingException("SyncLocked", PsaErrorKind.Unavailable,
+            return new PsaMappingException(ErrorIds.SyncLocked, PsaErrorKind.Unavailable,
                 $"Another sync holds the lock of {client.Settings}: {holder} on {host}" + (since.HasValue ? $" since {since.Value:u}" : string.Empty) +
                 $", until {expires:u} at the latest. Wait for it to finish (or, if that host crashed, for the lock to expire at {expires:u}), then run the command again.")
             { Target = holder + "@" + host };
