@@ -4,7 +4,7 @@ using PsaMapping.Engine.Store.Tables;
 namespace PsaMapping.Engine.Tests.Store
 {
     /// <summary>
-    /// The folder store's product-mapping, sync-status, sync-log and sync-lock facts (<see cref="StoreSyncTests"/>),
+    /// The product-mapping, sync-status, sync-log and sync-lock facts every store holds (<see cref="StoreSyncTests"/>),
     /// run on the Azure Table store against Azurite, with the same fake clock.
     /// </summary>
     [Collection(AzuriteCollection.Name)]
