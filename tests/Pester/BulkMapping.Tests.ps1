@@ -1,18 +1,19 @@
 <#
     Mapping a whole partner in one line: the High suggestions of 400 customers piped into Set-PsaMapping say each
-    problem once, about what changes only, and end with one line that counts what was saved.
+    problem once, about what changes only, and end with one line that counts what was saved; on both stores (the folder
+    and an Azurite table, where 400 rows are saved in entity-group batches).
     Shared setup (sandbox, module, temporary store, helpers): TestSetup.ps1 beside this file.
 #>
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestSetup.ps1') -SandboxArguments '--tenants 400 --seed 42'
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1') -SandboxArguments '--tenants 400 --seed 42' -Azurite
 }
 
 AfterAll {
     Stop-TestEnvironment
 }
 
-Describe 'Get-PsaMappingSuggestion | Set-PsaMapping for 400 customers' {
+Describe 'Get-PsaMappingSuggestion | Set-PsaMapping for 400 customers on the <Store> store' -ForEach @(@{ Store = 'Folder' }, @{ Store = 'Table' }) {
     BeforeAll {
         $null = Connect-Sandbox
         $null = Connect-AutotaskSandbox
@@ -22,7 +23,7 @@ Describe 'Get-PsaMappingSuggestion | Set-PsaMapping for 400 customers' {
     }
 
     BeforeEach {
-        $StoreFolder = Use-EmptyStore $TestDrive
+        $StoreFolder = Use-EmptyStore $TestDrive $Store
     }
 
     AfterAll {
