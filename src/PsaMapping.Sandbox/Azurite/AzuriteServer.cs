@@ -120,7 +120,8 @@ namespace PsaMapping.Sandbox.Azurite
                 string marker = Path.Combine(ToolsFolder, "installed-" + PackageVersion);
                 if (File.Exists(marker) && File.Exists(script)) return script;
 
-                var install = new ProcessStartInfo("npm")
+                // On Windows npm is npm.cmd, which starting a process without the shell finds only by its full name.
+                var install = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
                 {
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
