@@ -86,7 +86,7 @@ namespace PsaMapping.Fuzz
 
         private static void SophosTenants(byte[] input)
         {
-            TenantPageDto page = JsonBody.Parse<TenantPageDto>(Text(input), ApiService.SophosCentral, "/partner/v1/tenants", 200);
+            PageDto<TenantDto> page = JsonBody.Parse<PageDto<TenantDto>>(Text(input), ApiService.SophosCentral, "/partner/v1/tenants", 200);
             foreach (TenantDto tenant in page.Items) if (tenant != null) tenant.ToCustomer();
         }
 
