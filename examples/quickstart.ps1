@@ -48,9 +48,9 @@ Get-SophosCustomer -Name 'Fabrikam*' | Find-AutotaskCompany -First 1 | Find-Auto
 'Map one customer, as on the Sophos page:'
 Set-PsaMapping -SophosCustomer 'Contoso Ltd' -AutotaskCompany 'Contoso' -Contract 'Sophos MSP - Contoso' -SyncEnabled $true -PassThru
 
-'Suggestions for every other customer; the High-confidence ones are saved:'
-Get-PsaMappingSuggestion | Where-Object Confidence -eq 'High' |
-    Set-PsaMapping -SyncEnabled $true -PassThru -WarningAction SilentlyContinue
+'Suggestions for every other customer; the High-confidence ones are saved, each with the sync switch the suggestion'
+'sets (on for an active Recurring Service contract). The warnings name what needs attention (Test-PsaMapping has the detail):'
+Get-PsaMappingSuggestion | Where-Object Confidence -eq 'High' | Set-PsaMapping -PassThru
 
 'Left to decide by hand:'
 Get-PsaMappingSuggestion
