@@ -26,7 +26,7 @@ Describe 'Product mappings on the <Store> store' -ForEach @(@{ Store = 'Folder' 
         $env:PSAMAPPING_HOME = $PsaMappingHome
     }
 
-    It 'maps a product to the service found by name, suggests it again once removed, and records both changes' {
+    It 'maps a product to the service found by name, and suggests that service again once the mapping is removed' {
         $service = @(Find-AutotaskService 'ZTNA' -First 1)[0]
         $service | Set-PsaProductMapping -ProductCode 'CZTNA' -Confirm:$false -ErrorAction Stop
 
