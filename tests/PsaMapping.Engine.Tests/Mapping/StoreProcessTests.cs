@@ -37,8 +37,9 @@ namespace PsaMapping.Engine.Tests
         {
             var random = new Random(20261124);
             long revision = 0;
+            int runs = KillRuns.FromEnvironment(KillRuns.Default);
             int killedMidRun = 0;
-            for (int kill = 0; kill < 100; kill++)
+            for (int kill = 0; kill < runs; kill++)
             {
                 using Process worker = StartWorker("crash", _folder);
                 // Wait until it is saving (its revision moved), then a little more at random, then kill it.
@@ -64,8 +65,8 @@ namespace PsaMapping.Engine.Tests
 
             StoredEntries<AuditEntry> history = new FolderMappingStore(_folder).ReadHistory();
             _output.WriteLine($"{killedMidRun} kills while saving; {revision} complete versions saved; {history.Count} audit entries, {history.Skipped} torn lines skipped");
-            Assert.Equal(100, killedMidRun);
-            Assert.True(revision >= 100, $"only {revision} saves in 100 runs");
+            Assert.Equal(runs, killedMidRun);
+            Assert.True(revision >= runs, $"only {revision} saves in {runs} runs");
             // Every saved change has its entry, whatever moment the kills hit: none lost, none recorded twice.
             Assert.Equal(revision, history.Count);
             Assert.Equal(Enumerable.Range(1, (int)revision).Select(r => (long)r), history.Select(e => e.Revision));

@@ -30,8 +30,9 @@ namespace PsaMapping.Engine.Tests.Store
             azurite.NewStore(out string table);
             var store = new TableMappingStore(azurite.Settings(table));
             var random = new Random(20261206);
+            int runs = KillRuns.FromEnvironment(KillRuns.Default);
             int saved = 0, killedMidRun = 0;
-            for (int kill = 0; kill < 30; kill++)
+            for (int kill = 0; kill < runs; kill++)
             {
                 using Process worker = StartWorker(false, "crash", "table:" + table);
                 int before = saved;
@@ -54,8 +55,8 @@ namespace PsaMapping.Engine.Tests.Store
 
             StoredEntries<AuditEntry> history = store.ReadHistory();
             output.WriteLine($"{killedMidRun} kills while saving; {saved} mappings saved; {history.Count} history entries");
-            Assert.Equal(30, killedMidRun);
-            Assert.True(saved >= 30, $"only {saved} saves in 30 runs");
+            Assert.Equal(runs, killedMidRun);
+            Assert.True(saved >= runs, $"only {saved} saves in {runs} runs");
             Assert.Equal(saved, history.Count); // every saved mapping has its entry: 0 lost
             Assert.Equal(0, history.Skipped);
         }

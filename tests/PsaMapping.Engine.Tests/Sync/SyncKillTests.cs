@@ -105,7 +105,7 @@ namespace PsaMapping.Engine.Tests.Sync
         [Fact]
         public async Task A_sync_killed_at_fifty_random_moments_ends_exact_on_rerun_and_the_log_accounts_for_every_adjustment()
         {
-            int runs = int.TryParse(Environment.GetEnvironmentVariable("PSAMAPPING_KILL_RUNS"), out int n) ? n : 50;
+            int runs = KillRuns.FromEnvironment(50);
             var random = new Random(20261206);
             DateTime last = _server.Billing.ThisMonth.AddMonths(-1);
             var items = _server.Billing.Usage(last.Year, last.Month)!.Where(i => i.AccountId.HasValue && _server.Billing.ContractOfTenant.ContainsKey(i.AccountId.Value)).ToList();
