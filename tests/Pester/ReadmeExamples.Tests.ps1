@@ -1,7 +1,8 @@
 <#
-    The README's mapping examples, run against the sandbox as a user would type them: every fenced PowerShell block
-    that follows a line starting with '<!-- example: mapping' in README.md, in the order they appear, in one session,
-    on a new store, in an empty working folder (the CSV example writes mappings.csv there).
+    The README's examples. The mapping examples run against the sandbox as a user would type them: every fenced
+    PowerShell block that follows a line starting with '<!-- example: mapping' in README.md, in the order they appear,
+    in one session, on a new store, in an empty working folder (the CSV example writes mappings.csv there). Every
+    PsaMapping command in any of the README's PowerShell blocks names only parameters the cmdlet has.
     Shared setup (sandbox, module, temporary store, helpers): TestSetup.ps1 beside this file.
 #>
 
@@ -29,6 +30,43 @@ BeforeAll {
 
 AfterAll {
     Stop-TestEnvironment
+}
+
+Describe "The README's PowerShell blocks" {
+    It 'give PsaMapping commands only parameters they have' {
+        $lines = @(Get-Content -LiteralPath (Join-Path $RepoRoot 'README.md') -Encoding UTF8)
+        $blocks = @()
+        $current = $null
+        foreach ($line in $lines) {
+            if ($null -eq $current -and $line -eq '```powershell') { $current = @(); continue }
+            if ($null -ne $current -and $line -eq '```') { $blocks += ($current -join [Environment]::NewLine); $current = $null; continue }
+            if ($null -ne $current) { $current += $line }
+        }
+        $cmdlets = @{}
+        Get-Command -Module PsaMapping | ForEach-Object { $cmdlets[$_.Name] = $_ }
+
+        $unknown = @()
+        foreach ($block in $blocks) {
+            $tokens = $null
+            $parseErrors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput($block, [ref]$tokens, [ref]$parseErrors)
+            foreach ($parseError in @($parseErrors)) { if ($parseError) { $unknown += "does not parse: $($parseError.Message)" } }
+            $commands = $ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true)
+            foreach ($command in $commands) {
+                $name = $command.GetCommandName()
+                if (-not $name -or -not $cmdlets.ContainsKey($name)) { continue }
+                foreach ($element in $command.CommandElements) {
+                    if ($element -is [System.Management.Automation.Language.CommandParameterAst] -and
+                        -not $cmdlets[$name].Parameters.ContainsKey($element.ParameterName)) {
+                        $unknown += "$name -$($element.ParameterName)"
+                    }
+                }
+            }
+        }
+
+        $blocks.Count | Should -BeGreaterThan 10
+        $unknown | Should -BeNullOrEmpty
+    }
 }
 
 Describe "The README's mapping examples" {
