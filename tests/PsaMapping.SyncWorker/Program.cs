@@ -21,7 +21,7 @@ try
     await autotask.ConnectAsync(CancellationToken.None);
     var store = new FolderMappingStore(args[0]);
     MappingSnapshot saved = await store.LoadAsync();
-    var subjects = saved.Mappings.Where(m => m.SyncEnabled).Select(m => new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, named: false)).ToList();
+    var subjects = saved.Mappings.Where(m => m.SyncEnabled).Select(m => new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, Named: false)).ToList();
     (int year, int month) = UsageSyncRequest.PreviousMonth(DateTimeOffset.UtcNow);
     var request = new UsageSyncRequest(year, month, UsageSyncRequest.DefaultEffectiveDate(year, month), subjects, addMissingService: true, whatIf: false);
     var sync = new UsageSync(sophos, new AutotaskDirectory(autotask), store, "sync-worker", lockDuration: TimeSpan.FromSeconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)));

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace PsaMapping.Engine.Autotask
 {
     /// <summary>A service of the Autotask catalogue (Services): what a contract's service line bills.</summary>
-    public sealed class AutotaskService
+    public sealed record AutotaskService
     {
         public AutotaskService(long id, string name, string? description, string? invoiceDescription, decimal? unitPrice, decimal? unitCost,
             string? periodType, bool isActive)
@@ -38,7 +38,7 @@ namespace PsaMapping.Engine.Autotask
     /// <see cref="AutotaskServiceUnits"/>, one row per billing period. A contract can hold two lines of one
     /// service, so lines are told apart by <see cref="ContractServiceId"/>.
     /// </summary>
-    public sealed class AutotaskContractService
+    public sealed record AutotaskContractService
     {
         public AutotaskContractService(long id, long contractId, long serviceId, decimal? unitPrice, decimal? unitCost, string? invoiceDescription)
         {
@@ -62,7 +62,7 @@ namespace PsaMapping.Engine.Autotask
     /// One ContractServiceUnits row: the units of a contract service from <see cref="StartDate"/> to
     /// <see cref="EndDate"/> (a billing period, or its part from an adjustment's effective date on).
     /// </summary>
-    public sealed class AutotaskServiceUnits
+    public sealed record AutotaskServiceUnits
     {
         public AutotaskServiceUnits(long id, long contractId, long contractServiceId, long serviceId, DateTime startDate, DateTime endDate,
             decimal units, decimal? price, DateTime? approveAndPostDate)
@@ -99,7 +99,7 @@ namespace PsaMapping.Engine.Autotask
     /// by <see cref="AutotaskServiceId"/> alone, Autotask adds the service to a contract that lacks it. No price:
     /// the contract's price stays.
     /// </summary>
-    public sealed class ServiceAdjustment
+    public sealed record ServiceAdjustment
     {
         public ServiceAdjustment(long contractId, long? contractServiceId, long? serviceId, DateTime effectiveDate, decimal unitChange)
         {
@@ -136,7 +136,7 @@ namespace PsaMapping.Engine.Autotask
     }
 
     /// <summary>The outcome of one write, with Autotask's own words when it refused.</summary>
-    public sealed class AutotaskWriteResult
+    public sealed record AutotaskWriteResult
     {
         public AutotaskWriteResult(AutotaskWriteOutcome outcome, long? itemId, string message, IReadOnlyList<string> errors)
         {

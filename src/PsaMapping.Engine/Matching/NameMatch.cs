@@ -7,7 +7,7 @@ namespace PsaMapping.Engine.Matching
     /// The result of comparing a query with a name. <see cref="Score"/> is in [0, 1] and every
     /// <see cref="MatchKind"/> has its own band, so a better kind always has the higher score.
     /// </summary>
-    public readonly struct NameMatch : IEquatable<NameMatch>
+    public readonly record struct NameMatch
     {
         /// <summary>No match, score 0.</summary>
         public static readonly NameMatch None;
@@ -24,11 +24,6 @@ namespace PsaMapping.Engine.Matching
         public double Score { get; }
         public bool IsMatch => Kind != MatchKind.None;
 
-        public bool Equals(NameMatch other) => Kind == other.Kind && Score.Equals(other.Score);
-        public override bool Equals(object? obj) => obj is NameMatch other && Equals(other);
-        public override int GetHashCode() => ((int)Kind * 397) ^ Score.GetHashCode();
-        public static bool operator ==(NameMatch left, NameMatch right) => left.Equals(right);
-        public static bool operator !=(NameMatch left, NameMatch right) => !left.Equals(right);
         public override string ToString() => Kind + " " + Score.ToString("0.000", CultureInfo.InvariantCulture);
     }
 }

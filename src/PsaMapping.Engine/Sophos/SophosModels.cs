@@ -59,7 +59,7 @@ namespace PsaMapping.Engine.Sophos
     /// One line of a month's billing usage report: one product of one tenant. <see cref="SophosCustomerId"/> is
     /// empty for the few items Sophos reports without an account.
     /// </summary>
-    public sealed class SophosUsageItem
+    public sealed record SophosUsageItem
     {
         public SophosUsageItem(int year, int month, Guid? accountId, string? accountName, string productCode, string? sku, string? productDescription,
             string? productGroup, decimal billableQuantity, decimal? actualQuantity, decimal? orderedQuantity, DateTime? billingStartDate,
@@ -116,7 +116,7 @@ namespace PsaMapping.Engine.Sophos
     /// A month's billing usage report. <see cref="HasData"/> is false when Sophos has no report for the month
     /// (yet): it answered 404, which is not a failure, and then <see cref="Items"/> is empty.
     /// </summary>
-    public sealed class SophosUsageReport
+    public sealed record SophosUsageReport
     {
         public SophosUsageReport(int year, int month, bool hasData, IReadOnlyList<SophosUsageItem> items)
         {

@@ -9,21 +9,7 @@ using PsaMapping.Engine.Sophos;
 namespace PsaMapping.Engine.Sync
 {
     /// <summary>A mapping to synchronize, and whether the user named its customer (then a skip is reported, not silent).</summary>
-    public sealed class SyncSubject
-    {
-        public SyncSubject(Guid sophosCustomerId, string sophosCustomerName, CustomerMapping? mapping, bool named)
-        {
-            SophosCustomerId = sophosCustomerId;
-            SophosCustomerName = sophosCustomerName;
-            Mapping = mapping;
-            Named = named;
-        }
-
-        public Guid SophosCustomerId { get; }
-        public string SophosCustomerName { get; }
-        public CustomerMapping? Mapping { get; }
-        public bool Named { get; }
-    }
+    public sealed record SyncSubject(Guid SophosCustomerId, string SophosCustomerName, CustomerMapping? Mapping, bool Named);
 
     /// <summary>Everything the planner decides from: read once, before anything is posted.</summary>
     public sealed class SyncFacts
@@ -53,31 +39,12 @@ namespace PsaMapping.Engine.Sync
     }
 
     /// <summary>A usage product code with no product mapping, and the customers whose lines it left out.</summary>
-    public sealed class UnmappedProduct
-    {
-        public UnmappedProduct(string productCode, IReadOnlyList<string> customerNames)
-        {
-            ProductCode = productCode;
-            CustomerNames = customerNames;
-        }
+    public sealed record UnmappedProduct(string ProductCode, IReadOnlyList<string> CustomerNames);
 
-        public string ProductCode { get; }
-        public IReadOnlyList<string> CustomerNames { get; }
-    }
-
-    public sealed class SyncPlan
-    {
-        public SyncPlan(IReadOnlyList<SyncLine> lines, IReadOnlyList<UnmappedProduct> unmappedProducts)
-        {
-            Lines = lines;
-            UnmappedProducts = unmappedProducts;
-        }
-
-        /// <summary>Every line, in customer then service order; those to post have Status WouldAdjust.</summary>
-        public IReadOnlyList<SyncLine> Lines { get; }
-
-        public IReadOnlyList<UnmappedProduct> UnmappedProducts { get; }
-    }
+    /// <summary>What a sync would do.</summary>
+    /// <param name="Lines">Every line, in customer then service order; those to post have Status WouldAdjust.</param>
+    /// <param name="UnmappedProducts">The usage products with no product mapping.</param>
+    public sealed record SyncPlan(IReadOnlyList<SyncLine> Lines, IReadOnlyList<UnmappedProduct> UnmappedProducts);
 
     /// <summary>
     /// Decides, from facts read beforehand, what each contract service line should hold and what to post: pure, so

@@ -6,19 +6,7 @@ using PsaMapping.Engine.Mapping;
 namespace PsaMapping.Engine.Sync
 {
     /// <summary>One customer's result of a sync, to record on its mapping row.</summary>
-    public sealed class CustomerSyncResult
-    {
-        public CustomerSyncResult(Guid sophosCustomerId, SyncOutcome status, string message)
-        {
-            SophosCustomerId = sophosCustomerId;
-            Status = status;
-            Message = message;
-        }
-
-        public Guid SophosCustomerId { get; }
-        public SyncOutcome Status { get; }
-        public string Message { get; }
-    }
+    public sealed record CustomerSyncResult(Guid SophosCustomerId, SyncOutcome Status, string Message);
 
     /// <summary>Counts and per-customer status of a sync's lines, and its one summary sentence.</summary>
     public static class SyncSummary

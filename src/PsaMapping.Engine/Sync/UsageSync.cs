@@ -54,21 +54,7 @@ namespace PsaMapping.Engine.Sync
     }
 
     /// <summary>What a sync did: every line, the product codes with no mapping, and whether Sophos had data for the month.</summary>
-    public sealed class UsageSyncResult
-    {
-        public UsageSyncResult(IReadOnlyList<SyncLine> lines, IReadOnlyList<UnmappedProduct> unmappedProducts, bool usageAvailable, Guid runId)
-        {
-            Lines = lines;
-            UnmappedProducts = unmappedProducts;
-            UsageAvailable = usageAvailable;
-            RunId = runId;
-        }
-
-        public IReadOnlyList<SyncLine> Lines { get; }
-        public IReadOnlyList<UnmappedProduct> UnmappedProducts { get; }
-        public bool UsageAvailable { get; }
-        public Guid RunId { get; }
-    }
+    public sealed record UsageSyncResult(IReadOnlyList<SyncLine> Lines, IReadOnlyList<UnmappedProduct> UnmappedProducts, bool UsageAvailable, Guid RunId);
 
     /// <summary>A sync read and planned, holding the sync lock until released (none under -WhatIf).</summary>
     public sealed class PreparedSync

@@ -84,7 +84,7 @@ namespace PsaMapping.Commands
         private List<SyncSubject> Subjects(MappingSnapshot saved)
         {
             if (_names.Count == 0 && _ids.Count == 0)
-                return saved.Mappings.Where(m => m.SyncEnabled).Select(m => new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, named: false)).ToList();
+                return saved.Mappings.Where(m => m.SyncEnabled).Select(m => new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, Named: false)).ToList();
 
             var named = new Dictionary<Guid, SyncSubject>();
             foreach (string name in _names.Distinct(StringComparer.OrdinalIgnoreCase))
@@ -94,20 +94,20 @@ namespace PsaMapping.Commands
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                     WriteItemError(new PsaMappingException(ErrorIds.SyncCustomerNotMapped, PsaErrorKind.NotFound,
                         $"No saved mapping is for a customer named '{name}', so it was not synchronized. Run Get-PsaMapping -IncludeUnmapped to see the customers, then map it with Set-PsaMapping.") { Target = name });
-                foreach (CustomerMapping m in matches) named[m.SophosCustomerId] = new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, named: true);
+                foreach (CustomerMapping m in matches) named[m.SophosCustomerId] = new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, Named: true);
             }
 
             foreach (Guid id in _ids.Distinct())
             {
                 if (named.ContainsKey(id)) continue;
                 CustomerMapping? m = saved.Find(id);
-                named[id] = new SyncSubject(id, m?.SophosCustomerName ?? id.ToString(), m, named: true);
+                named[id] = new SyncSubject(id, m?.SophosCustomerName ?? id.ToString(), m, Named: true);
             }
 
             // A contract shared by several synced customers bills their sum: sync them together, or one would undo the other.
             var contracts = new HashSet<long>(named.Values.Where(s => s.Mapping != null && s.Mapping.SyncEnabled).Select(s => s.Mapping!.ContractId));
             foreach (CustomerMapping mate in saved.Mappings.Where(m => m.SyncEnabled && contracts.Contains(m.ContractId) && !named.ContainsKey(m.SophosCustomerId)))
-                named[mate.SophosCustomerId] = new SyncSubject(mate.SophosCustomerId, mate.SophosCustomerName, mate, named: false);
+                named[mate.SophosCustomerId] = new SyncSubject(mate.SophosCustomerId, mate.SophosCustomerName, mate, Named: false);
             return named.Values.ToList();
         }
 

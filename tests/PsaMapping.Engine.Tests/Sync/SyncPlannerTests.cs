@@ -43,7 +43,7 @@ namespace PsaMapping.Engine.Tests.Sync
             Month = 11,
             EffectiveDate = Effective,
             AddMissingService = addMissing,
-            Subjects = mappings.Select(m => new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, named: false)).ToList(),
+            Subjects = mappings.Select(m => new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, Named: false)).ToList(),
             Usage = usage.ToList(),
             ProductMap = new Dictionary<string, long> { ["CIXA"] = EndpointService, ["CIXAEDR"] = EndpointService, ["SVRA"] = ServerService, ["FW"] = FirewallService },
             ServiceNames = new Dictionary<long, string> { [EndpointService] = "Intercept X", [ServerService] = "Server Protection", [FirewallService] = "Firewall" },
@@ -227,8 +227,8 @@ namespace PsaMapping.Engine.Tests.Sync
 
             facts.Subjects = new[]
             {
-                new SyncSubject(Id(1), "Customer 1", Map(1, ContractA, sync: false), named: true),
-                new SyncSubject(Id(3), "Customer 3", null, named: true),
+                new SyncSubject(Id(1), "Customer 1", Map(1, ContractA, sync: false), Named: true),
+                new SyncSubject(Id(3), "Customer 3", null, Named: true),
             };
             var lines = SyncPlanner.Plan(facts).Lines;
             Assert.Equal(new[] { ErrorIds.SyncDisabled, ErrorIds.SyncCustomerNotMapped }, lines.Select(l => l.Reason));
