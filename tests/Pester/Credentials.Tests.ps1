@@ -1,6 +1,6 @@
 <#
-    Saved credentials: -Save, Update-AutotaskCredential, Remove-PsaMappingCredential.
-    Shared setup (sandbox, module, temporary store, helpers): TestSetup.ps1 beside this file.
+    Saved credentials: -Save, Update-AutotaskCredential, Remove-PsaMappingCredential (the saved team store too).
+    Shared setup (sandbox, Azurite, module, temporary store, helpers): TestSetup.ps1 beside this file.
 #>
 
 BeforeDiscovery {
@@ -10,7 +10,7 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1') -Azurite
 }
 
 AfterAll {
@@ -153,5 +153,35 @@ $null = Connect-SophosCentral -Credential $Credential -AuthUri $AuthUri -ApiUri 
         $fresh = Invoke-InNewSession -Script "Find-AutotaskCompany 'Contoso' -First 1"
         $fresh.Terminating | Should -BeNullOrEmpty
         @($fresh.Output).Count | Should -Be 1
+    }
+}
+
+Describe 'Forgetting the saved team store' {
+    AfterAll {
+        $env:PSAMAPPING_HOME = $PsaMappingHome
+    }
+
+    It 'removes the table store and its secret from the credentials file with -Service MappingStore, and later sessions use the folder' {
+        $folder = Use-EmptyStore $TestDrive -Store Table
+        $file = Join-Path $folder 'credentials.json'
+        $saved = (Get-Content -LiteralPath $file -Raw | ConvertFrom-Json).store
+        $saved.kind | Should -Be 'AzureTable'
+        $protectedSecret = [string]$saved.secret
+        $protectedSecret | Should -Not -BeNullOrEmpty
+
+        Remove-PsaMappingCredential -Service MappingStore -InformationVariable info -InformationAction SilentlyContinue
+
+        (@($info | ForEach-Object { [string]$_.MessageData }) -join "`n") | Should -Match 'Forgot the saved mapping store choice and its secret'
+        $text = Get-Content -LiteralPath $file -Raw
+        ($text | ConvertFrom-Json).store | Should -BeNullOrEmpty
+        $text | Should -Not -Match ([regex]::Escape($protectedSecret))
+        $text | Should -Not -Match ([regex]::Escape(([regex]::Match($AzuriteConnectionString, 'AccountKey=([^;]+)')).Groups[1].Value))
+        (Invoke-InNewSession -Script '(Get-PsaMappingStore).Kind').Output | Should -Be @('Folder')
+    }
+
+    It 'forgets the saved store with the other credentials when no -Service is given' {
+        $folder = Use-EmptyStore $TestDrive -Store Table
+        Remove-PsaMappingCredential
+        (Get-Content -LiteralPath (Join-Path $folder 'credentials.json') -Raw | ConvertFrom-Json).store | Should -BeNullOrEmpty
     }
 }

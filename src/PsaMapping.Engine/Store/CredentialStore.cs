@@ -40,10 +40,14 @@ namespace PsaMapping.Engine.Store
         public Uri? ApiUri { get; }
     }
 
+    /// <summary>What Remove-PsaMappingCredential can forget.</summary>
     public enum CredentialService
     {
         SophosCentral,
         Autotask,
+
+        /// <summary>The saved store choice (Connect-PsaMappingStore -Save): a table store with its secret, or the folder.</summary>
+        MappingStore,
     }
 
     /// <summary>
@@ -136,12 +140,17 @@ namespace PsaMapping.Engine.Store
                 ["secret"] = SecretProtector.Protect(saved.Table.RevealSecret()),
             });
 
-        /// <summary>Forgets one service's saved credential; true when there was one.</summary>
+        /// <summary>
+        /// Forgets one saved credential, its secret included (the file is rewritten without it); true when there was
+        /// one. Nothing is decrypted, so what another user or computer saved can be forgotten too. Forgetting the saved
+        /// store choice sends later sessions back to the folder store.
+        /// </summary>
         public bool Forget(CredentialService service)
         {
             bool removed = false;
             if (!Exists) return false;
-            Update(root => removed = root.Remove(service == CredentialService.SophosCentral ? "sophos" : "autotask"));
+            string section = service == CredentialService.SophosCentral ? "sophos" : service == CredentialService.Autotask ? "autotask" : "store";
+            Update(root => removed = root.Remove(section));
             return removed;
         }
 

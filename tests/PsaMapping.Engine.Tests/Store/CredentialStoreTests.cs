@@ -119,6 +119,26 @@ namespace PsaMapping.Engine.Tests
         }
 
         [Fact]
+        public void Forgetting_the_saved_table_store_removes_its_secret_from_the_file_and_keeps_the_other_credentials()
+        {
+            const string key = "U2VjcmV0VGFibGVLZXlGb3JnZXRNZTEyMzQ1Njc4OTA=";
+            var store = new CredentialStore(_folder);
+            store.Save(new SavedAutotaskCredential(Autotask(), null, new Uri("https://api.example.test/")));
+            store.Save(SavedStore.ForTable(PsaMapping.Engine.Store.Tables.TableStoreSettings.FromConnectionString(SophosCentralClientTests.Secure(
+                $"DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey={key};EndpointSuffix=core.windows.net"), "PsaMapping")));
+            string savedSecret = (string)Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(store.FilePath))["store"]!["secret"]!;
+
+            Assert.True(store.Forget(CredentialService.MappingStore));
+            Assert.False(store.Forget(CredentialService.MappingStore));
+
+            string text = File.ReadAllText(store.FilePath);
+            Assert.DoesNotContain(savedSecret, text);
+            Assert.DoesNotContain(key, text);
+            Assert.Null(store.LoadStore()); // the folder again
+            Assert.NotNull(store.LoadAutotask());
+        }
+
+        [Fact]
         public void Concurrent_saves_from_many_threads_leave_a_readable_file()
         {
             var store = new CredentialStore(_folder);
