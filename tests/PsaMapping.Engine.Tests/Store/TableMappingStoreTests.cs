@@ -235,6 +235,32 @@ namespace PsaMapping.Engine.Tests.Store
         }
 
         [Fact]
+        public async Task A_SAS_token_with_the_READMEs_permissions_does_everything_a_team_store_needs()
+        {
+            // The README's setup: resource types Container and Object with Read, Add, Update and Delete (no List, no Write),
+            // on a table created once beforehand. Every store operation works with it (Azurite refuses the entity-group
+            // transactions of a token without Container); adding Write lets it create the table.
+            string table = AzuriteFixture.NewTableName();
+            new TableClient(azurite.Server.ConnectionString, table).Create();
+            var rows = TableAccountSasPermissions.Read | TableAccountSasPermissions.Add | TableAccountSasPermissions.Update | TableAccountSasPermissions.Delete;
+            string sas = new TableServiceClient(azurite.Server.ConnectionString)
+                .GenerateSasUri(rows, TableAccountSasResourceTypes.Object | TableAccountSasResourceTypes.Container, DateTimeOffset.UtcNow.AddHours(1)).Query.TrimStart('?');
+            var store = new TableMappingStore(TableStoreSettings.FromSasToken(azurite.Server.TableEndpoint, AzuriteFixture.Secure(sas), table));
+
+            store.Initialize();
+            store.Save(new[] { MappingEdit.Upsert(Mapping(1)), MappingEdit.Upsert(Mapping(2)) }, "sas");
+            store.Save(new[] { MappingEdit.Upsert(Mapping(1, sync: true)), MappingEdit.Remove(Mapping(2).SophosCustomerId) }, "sas");
+            Assert.True(Mapping(1, sync: true).SameAs(Assert.Single(store.Load().Mappings)));
+            Assert.Equal(4, store.ReadHistory().Count);
+            SyncLease lease = await store.AcquireSyncLockAsync("sas", TimeSpan.FromMinutes(1));
+            await store.ReleaseSyncLockAsync(lease);
+
+            string creator = new TableServiceClient(azurite.Server.ConnectionString)
+                .GenerateSasUri(rows | TableAccountSasPermissions.Write, TableAccountSasResourceTypes.Object | TableAccountSasResourceTypes.Container, DateTimeOffset.UtcNow.AddHours(1)).Query.TrimStart('?');
+            new TableMappingStore(TableStoreSettings.FromSasToken(azurite.Server.TableEndpoint, AzuriteFixture.Secure(creator), AzuriteFixture.NewTableName())).Initialize();
+        }
+
+        [Fact]
         public void An_unreachable_store_is_unavailable_after_its_retries()
         {
             int closedPort;

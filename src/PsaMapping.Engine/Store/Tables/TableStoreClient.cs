@@ -131,7 +131,7 @@ namespace PsaMapping.Engine.Store.Tables
                 case 403:
                     return new PsaMappingException(ErrorIds.MappingStoreAccessDenied, PsaErrorKind.Forbidden,
                         $"The table store {Settings} refused access ({code}): the account key or SAS token is wrong or expired, or it lacks table " +
-                        "permissions (a SAS token needs the Table service with read, add, update, delete and list; create too for a new table). " +
+                        "permissions (a SAS token needs the Table service, resource types container and object, and read, add, update and delete; write too to create the table). " +
                         "Connect again with Connect-PsaMappingStore and a valid secret.", null)
                     { Target = Settings.ToString() };
                 case 404 when ex.ErrorCode == "TableNotFound":
