@@ -114,36 +114,26 @@ namespace PsaMapping.Engine.Mapping
         public static object ReadAuditLine(string line) =>
             AuditFromJson(Parse(line) as JObject ?? throw new MappingFormatException("not a JSON object"));
 
-        private static JObject AuditJson(object entry)
+        private static JObject AuditJson(object entry) => entry switch
         {
-            switch (entry)
+            AuditEntry customer => AuditJson(customer, "sophosCustomerId", customer.SophosCustomerId.ToString("D"), m => ToJson(m, withSync: false)),
+            ProductAuditEntry product => AuditJson(product, "productCode", product.ProductCode, ToJson),
+            _ => throw new ArgumentException("Not an audit entry: " + entry?.GetType().Name, nameof(entry)),
+        };
+
+        /// <summary>One line's fields, the same for every kind of entry but the key's name (which tells the kinds apart when read).</summary>
+        private static JObject AuditJson<TMapping>(MappingAuditEntry<TMapping> entry, string keyName, string key, Func<TMapping, JObject> toJson)
+            where TMapping : class =>
+            new JObject
             {
-                case AuditEntry customer:
-                    return new JObject
-                    {
-                        ["when"] = Date(customer.When),
-                        ["who"] = customer.Who,
-                        ["kind"] = customer.Kind.ToString(),
-                        ["sophosCustomerId"] = customer.SophosCustomerId.ToString("D"),
-                        ["revision"] = customer.Revision,
-                        ["before"] = customer.Before == null ? JValue.CreateNull() : ToJson(customer.Before, withSync: false),
-                        ["after"] = customer.After == null ? JValue.CreateNull() : ToJson(customer.After, withSync: false),
-                    };
-                case ProductAuditEntry product:
-                    return new JObject
-                    {
-                        ["when"] = Date(product.When),
-                        ["who"] = product.Who,
-                        ["kind"] = product.Kind.ToString(),
-                        ["productCode"] = product.ProductCode,
-                        ["revision"] = product.Revision,
-                        ["before"] = product.Before == null ? JValue.CreateNull() : ToJson(product.Before),
-                        ["after"] = product.After == null ? JValue.CreateNull() : ToJson(product.After),
-                    };
-                default:
-                    throw new ArgumentException("Not an audit entry: " + entry?.GetType().Name, nameof(entry));
-            }
-        }
+                ["when"] = Date(entry.When),
+                ["who"] = entry.Who,
+                ["kind"] = entry.Kind.ToString(),
+                [keyName] = key,
+                ["revision"] = entry.Revision,
+                ["before"] = entry.Before == null ? JValue.CreateNull() : toJson(entry.Before),
+                ["after"] = entry.After == null ? JValue.CreateNull() : toJson(entry.After),
+            };
 
         private static object AuditFromJson(JObject entry)
         {

@@ -103,30 +103,4 @@ namespace PsaMapping.Engine.Mapping
         /// <summary>False when nothing changed, so nothing was written.</summary>
         public bool Written { get; }
     }
-
-    /// <summary>One audit entry: one customer's mapping added, changed or removed by one save.</summary>
-    public sealed class AuditEntry
-    {
-        public AuditEntry(DateTimeOffset when, string who, MappingChangeKind kind, Guid sophosCustomerId,
-                          CustomerMapping? before, CustomerMapping? after, long revision)
-        {
-            When = when;
-            Who = who;
-            Kind = kind;
-            SophosCustomerId = sophosCustomerId;
-            Before = before;
-            After = after;
-            Revision = revision;
-        }
-
-        public DateTimeOffset When { get; }
-        public string Who { get; }
-        public MappingChangeKind Kind { get; }
-        public Guid SophosCustomerId { get; }
-        public CustomerMapping? Before { get; }
-        public CustomerMapping? After { get; }
-
-        /// <summary>The store revision the change was saved in.</summary>
-        public long Revision { get; }
-    }
 }

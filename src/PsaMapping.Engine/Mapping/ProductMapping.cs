@@ -120,30 +120,4 @@ namespace PsaMapping.Engine.Mapping
         /// <summary>False when nothing changed, so nothing was written.</summary>
         public bool Written { get; }
     }
-
-    /// <summary>One audit entry of a product mapping added, changed or removed by one save.</summary>
-    public sealed class ProductAuditEntry
-    {
-        public ProductAuditEntry(DateTimeOffset when, string who, MappingChangeKind kind, string productCode,
-                                 ProductMapping? before, ProductMapping? after, long revision)
-        {
-            When = when;
-            Who = who;
-            Kind = kind;
-            ProductCode = productCode;
-            Before = before;
-            After = after;
-            Revision = revision;
-        }
-
-        public DateTimeOffset When { get; }
-        public string Who { get; }
-        public MappingChangeKind Kind { get; }
-        public string ProductCode { get; }
-        public ProductMapping? Before { get; }
-        public ProductMapping? After { get; }
-
-        /// <summary>The store revision the change was saved in.</summary>
-        public long Revision { get; }
-    }
 }

@@ -121,38 +121,22 @@ namespace PsaMapping.Engine.Store.Tables
         {
             if (decide == null) throw new ArgumentNullException(nameof(decide));
             CheckWho(who);
-            return Task.Run(() => SaveRounds(
-                current =>
-                {
-                    var edited = SnapshotEdits.Apply(current.Snapshot, decide(current.Snapshot), _client.Time.GetUtcNow(), who);
-                    var writes = edited.Result.Changes.Where(c => c.Kind != MappingChangeKind.Unchanged)
-                        .Select(c => Write(CustomerRowKey(c.SophosCustomerId), c.After == null ? null : CustomerEntity(c.After, edited.Next.Revision), current))
-                        .ToList();
-                    return (edited.Result.Changes.Select(c => (Key: (object)c.SophosCustomerId, Change: c)).ToList(), writes, edited.Entries.Cast<object>().ToList(), edited.Next);
-                },
-                CustomerHistoryPrefix, who,
-                (changes, snapshot, written) => new MappingSaveResult(changes, snapshot, written),
-                (first, later) => MergeChange(first, later, (k, b, a) => new MappingChange(k, b, a), c => c.Before, c => c.After),
-                c => c.Kind, Loaded(loaded), cancellationToken), cancellationToken);
+            return Task.Run(() => SaveRounds(CustomerRows, Loaded(loaded), who, snapshot =>
+            {
+                var edited = SnapshotEdits.Apply(snapshot, decide(snapshot), _client.Time.GetUtcNow(), who);
+                return (edited.Result, edited.Next, edited.Entries.ToList<object>());
+            }, cancellationToken), cancellationToken);
         }
 
         public Task<ProductSaveResult> SaveProductsAsync(Func<MappingSnapshot, IEnumerable<ProductMappingEdit>> decide, string who, MappingSnapshot? loaded, CancellationToken cancellationToken = default)
         {
             if (decide == null) throw new ArgumentNullException(nameof(decide));
             CheckWho(who);
-            return Task.Run(() => SaveRounds(
-                current =>
-                {
-                    var edited = SnapshotEdits.Apply(current.Snapshot, decide(current.Snapshot), _client.Time.GetUtcNow(), who);
-                    var writes = edited.Result.Changes.Where(c => c.Kind != MappingChangeKind.Unchanged)
-                        .Select(c => Write(ProductRowKey(c.ProductCode), c.After == null ? null : ProductEntity(c.After, edited.Next.Revision), current))
-                        .ToList();
-                    return (edited.Result.Changes.Select(c => (Key: (object)ProductRowKey(c.ProductCode), Change: c)).ToList(), writes, edited.Entries.Cast<object>().ToList(), edited.Next);
-                },
-                ProductHistoryPrefix, who,
-                (changes, snapshot, written) => new ProductSaveResult(changes, snapshot, written),
-                (first, later) => MergeChange(first, later, (k, b, a) => new ProductChange(k, b, a), c => c.Before, c => c.After),
-                c => c.Kind, Loaded(loaded), cancellationToken), cancellationToken);
+            return Task.Run(() => SaveRounds(ProductRows, Loaded(loaded), who, snapshot =>
+            {
+                var edited = SnapshotEdits.Apply(snapshot, decide(snapshot), _client.Time.GetUtcNow(), who);
+                return (edited.Result, edited.Next, edited.Entries.ToList<object>());
+            }, cancellationToken), cancellationToken);
         }
 
         public Task<int> RecordSyncStatusAsync(IEnumerable<SyncStatusUpdate> updates, CancellationToken cancellationToken = default)
@@ -318,45 +302,101 @@ namespace PsaMapping.Engine.Store.Tables
             new RowWrite(rowKey, entity, current.ETags.TryGetValue(rowKey, out ETag etag) ? etag : (ETag?)null);
 
         /// <summary>
-        /// Decides on what the table holds, writes the changes in batches of 99 rows plus their history row,
-        /// and when a batch meets a row changed meanwhile, reads again and decides again; what earlier rounds
-        /// wrote then reads as unchanged, so the result reports what was really done.
+        /// What differs between saving customer mappings and product mappings: their rows, their history rows and
+        /// their result type. Everything else is the one path both take, <see cref="SaveRounds"/>.
         /// </summary>
-        private TResult SaveRounds<TChange, TResult>(
-            Func<TableContent, (List<(object Key, TChange Change)> Changes, List<RowWrite> Writes, List<object> Entries, MappingSnapshot Next)> decide,
-            string historyPrefix, string who,
-            Func<IReadOnlyList<TChange>, MappingSnapshot, bool, TResult> result,
-            Func<TChange, TChange, TChange> merge,
-            Func<TChange, MappingChangeKind> kindOf,
-            TableContent? loaded,
-            CancellationToken cancellationToken)
+        private sealed class RowKind<TMapping, TChange, TResult> where TMapping : class
         {
-            var written = new Dictionary<object, TChange>();
-            var order = new List<object>();
+            public RowKind(string historyPrefix, Func<TMapping, string> rowKey, Func<TMapping, long, TableEntity> entity,
+                           Func<TChange, (MappingChangeKind Kind, TMapping? Before, TMapping? After)> parts,
+                           Func<MappingChangeKind, TMapping?, TMapping?, TChange> change,
+                           Func<TResult, IReadOnlyList<TChange>> changesOf,
+                           Func<IReadOnlyList<TChange>, MappingSnapshot, bool, TResult> result)
+            {
+                HistoryPrefix = historyPrefix;
+                RowKey = rowKey;
+                Entity = entity;
+                Parts = parts;
+                Change = change;
+                ChangesOf = changesOf;
+                Result = result;
+            }
+
+            public string HistoryPrefix { get; }
+            public Func<TMapping, string> RowKey { get; }
+            public Func<TMapping, long, TableEntity> Entity { get; }
+            public Func<TChange, (MappingChangeKind Kind, TMapping? Before, TMapping? After)> Parts { get; }
+            public Func<MappingChangeKind, TMapping?, TMapping?, TChange> Change { get; }
+            public Func<TResult, IReadOnlyList<TChange>> ChangesOf { get; }
+            public Func<IReadOnlyList<TChange>, MappingSnapshot, bool, TResult> Result { get; }
+
+            public string KeyOf(TChange change)
+            {
+                var (_, before, after) = Parts(change);
+                return RowKey((after ?? before)!);
+            }
+
+            /// <summary>One change written in an earlier round, then another in a later one: what the two did together.</summary>
+            public TChange Merge(TChange first, TChange later)
+            {
+                TMapping? before = Parts(first).Before, after = Parts(later).After;
+                if (before == null && after == null) return later; // added, then removed: report the removal
+                return Change(after == null ? MappingChangeKind.Removed : before == null ? MappingChangeKind.Added : MappingChangeKind.Changed, before, after);
+            }
+        }
+
+        private static readonly RowKind<CustomerMapping, MappingChange, MappingSaveResult> CustomerRows = new RowKind<CustomerMapping, MappingChange, MappingSaveResult>(
+            CustomerHistoryPrefix, m => CustomerRowKey(m.SophosCustomerId), CustomerEntity, c => (c.Kind, c.Before, c.After),
+            (kind, before, after) => new MappingChange(kind, before, after), r => r.Changes, (changes, snapshot, written) => new MappingSaveResult(changes, snapshot, written));
+
+        private static readonly RowKind<ProductMapping, ProductChange, ProductSaveResult> ProductRows = new RowKind<ProductMapping, ProductChange, ProductSaveResult>(
+            ProductHistoryPrefix, p => ProductRowKey(p.ProductCode), ProductEntity, c => (c.Kind, c.Before, c.After),
+            (kind, before, after) => new ProductChange(kind, before, after), r => r.Changes, (changes, snapshot, written) => new ProductSaveResult(changes, snapshot, written));
+
+        /// <summary>
+        /// The one save path. Decides on what the table holds (or on what the caller loaded), writes the changes in
+        /// batches of 99 rows plus their history row, and when a batch meets a row changed meanwhile, reads again and
+        /// decides again; what earlier rounds wrote then reads as unchanged, so the result reports what was really done.
+        /// </summary>
+        private TResult SaveRounds<TMapping, TChange, TResult>(
+            RowKind<TMapping, TChange, TResult> rows, TableContent? loaded, string who,
+            Func<MappingSnapshot, (TResult Result, MappingSnapshot Next, List<object> Entries)> apply,
+            CancellationToken cancellationToken)
+            where TMapping : class
+        {
+            var written = new Dictionary<string, TChange>(StringComparer.Ordinal);
+            var order = new List<string>();
             for (int round = 1; ; round++)
             {
                 // The first round may decide on what the caller loaded: every write is conditional on the ETags
                 // read with it, so a row changed since fails its batch and the next round reads again.
                 TableContent current = round == 1 && loaded != null ? loaded : Read(cancellationToken);
-                var decided = decide(current);
-                List<(object Key, TChange Change)> real = decided.Changes.Where(c => kindOf(c.Change) != MappingChangeKind.Unchanged).ToList();
+                var decided = apply(current.Snapshot);
+                IReadOnlyList<TChange> decidedChanges = rows.ChangesOf(decided.Result);
+                List<TChange> real = decidedChanges.Where(c => rows.Parts(c).Kind != MappingChangeKind.Unchanged).ToList();
+                List<RowWrite> writes = real.Select(c =>
+                {
+                    TMapping? after = rows.Parts(c).After;
+                    return Write(rows.KeyOf(c), after == null ? null : rows.Entity(after, decided.Next.Revision), current);
+                }).ToList();
 
                 bool conflict = false;
                 int start = 0;
-                foreach (List<RowWrite> batch in Chunks(decided.Writes, TransactionLimit - 1))
+                foreach (List<RowWrite> batch in Chunks(writes, TransactionLimit - 1))
                 {
                     List<object> entries = decided.Entries.GetRange(start, batch.Count);
                     var actions = batch.Select(w => w.Action()).ToList();
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, HistoryRow(historyPrefix, entries, who)));
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, HistoryRow(rows.HistoryPrefix, entries, who)));
                     if (!TrySubmit(actions, cancellationToken))
                     {
                         conflict = true;
                         break;
                     }
-                    foreach (var (key, change) in real.GetRange(start, batch.Count))
+                    foreach (TChange change in real.GetRange(start, batch.Count))
                     {
+                        string key = rows.KeyOf(change);
                         if (!written.ContainsKey(key)) order.Add(key);
-                        written[key] = written.TryGetValue(key, out TChange? earlier) ? merge(earlier!, change) : change;
+                        written[key] = written.TryGetValue(key, out TChange? earlier) ? rows.Merge(earlier!, change) : change;
                     }
                     start += batch.Count;
                 }
@@ -364,29 +404,20 @@ namespace PsaMapping.Engine.Store.Tables
                 if (!conflict)
                 {
                     var changes = new List<TChange>();
-                    var listed = new HashSet<object>();
-                    foreach (var (key, change) in decided.Changes)
+                    var listed = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (TChange change in decidedChanges)
                     {
+                        string key = rows.KeyOf(change);
                         listed.Add(key);
-                        changes.Add(kindOf(change) == MappingChangeKind.Unchanged && written.TryGetValue(key, out TChange? done) ? done! : change);
+                        changes.Add(rows.Parts(change).Kind == MappingChangeKind.Unchanged && written.TryGetValue(key, out TChange? done) ? done! : change);
                     }
-                    foreach (object key in order)
+                    foreach (string key in order)
                         if (!listed.Contains(key)) changes.Add(written[key]);
-                    return result(changes, written.Count > 0 ? decided.Next : current.Snapshot, written.Count > 0);
+                    return rows.Result(changes, written.Count > 0 ? decided.Next : current.Snapshot, written.Count > 0);
                 }
                 if (round == MaxRounds) throw Busy();
                 StepAside(round);
             }
-        }
-
-        private static TChange MergeChange<TChange, TItem>(TChange first, TChange later, Func<MappingChangeKind, TItem?, TItem?, TChange> create,
-                                                           Func<TChange, TItem?> before, Func<TChange, TItem?> after)
-            where TItem : class
-        {
-            if (before(first) == null && after(later) == null) return later; // added, then removed: report the removal
-            MappingChangeKind kind = after(later) == null ? MappingChangeKind.Removed
-                : before(first) == null ? MappingChangeKind.Added : MappingChangeKind.Changed;
-            return create(kind, before(first), after(later));
         }
 
         /// <summary>Submits one transaction; false when a row changed since it was read (someone else wrote first).</summary>
