@@ -49,6 +49,22 @@ namespace PsaMapping.PowerShell.Tests
         }
 
         [Fact]
+        public void Find_AutotaskService_reads_the_service_catalogue_once_per_session()
+        {
+            using ModuleHost host = Sessions.ConnectedToAutotask(Server);
+            string services = SandboxEndpoints.AutotaskEntity("Services");
+            long start = Server.Counters.Requests(services);
+            Assert.NotEmpty(host.Invoke("Find-AutotaskService 'Intercept'").ThrowOnFailure().Output);
+            long once = Server.Counters.Requests(services);
+            Assert.True(once > start, "the first search read the catalogue");
+
+            // Later searches in the same session, active or not, rank the catalogue it already has.
+            HostResult again = host.Invoke("Find-AutotaskService 'Server'; Find-AutotaskService -IncludeInactive").ThrowOnFailure();
+            Assert.NotEmpty(again.Output);
+            Assert.Equal(once, Server.Counters.Requests(services));
+        }
+
+        [Fact]
         public async Task Parallel_sessions_never_pass_Autotasks_thread_limit()
         {
             await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 20, CompanyCount = 3000 });

@@ -29,5 +29,27 @@ namespace PsaMapping.PowerShell.Tests
             Assert.Equal(StoreCommandCosts.SyncLockTarget, costs.SyncLock); // take it, give it back
             Assert.True(costs.Sync > costs.SyncLock, "the sync also read the mappings");
         }
+
+        [Fact]
+        public async Task Get_PsaMappingHistory_reads_the_history_once_however_many_customers_are_piped_in()
+        {
+            await using var server = await SandboxServer.StartAsync(new SandboxOptions { TenantCount = 40, CompanyCount = 80 });
+            await using var azurite = await AzuriteServer.StartAsync();
+            using var store = TestEnvironment.FreshStore(out _);
+            using var host = new ModuleHost();
+            Sessions.ConnectSophos(host, server).ThrowOnFailure();
+            Sessions.ConnectAutotask(host, server).ThrowOnFailure();
+            host.Invoke("Connect-PsaMappingStore -ConnectionString $args[0] -TableName $args[1]",
+                new System.Net.NetworkCredential("", azurite.ConnectionString).SecurePassword, "t" + Guid.NewGuid().ToString("N")).ThrowOnFailure();
+            host.Invoke("@(Get-PsaMappingSuggestion | Where-Object Confidence -eq 'High')[0..2] | " +
+                        "Set-PsaMapping -WarningAction SilentlyContinue -InformationAction SilentlyContinue").ThrowOnFailure();
+
+            HostResult history = host.Invoke("$mapped = @(Get-PsaMapping); $mapped | Get-PsaMappingHistory -Verbose").ThrowOnFailure();
+
+            Assert.Equal(3, history.Output.Count); // one entry for each of the three customers
+            Assert.Equal(3, history.Output.Select(o => o.Properties["SophosCustomerId"].Value).Distinct().Count());
+            // One query of the history rows for the whole pipeline (the session's store read the schema when it connected).
+            Assert.Contains(history.Verbose, v => v.Message == "Table store requests made by this command: 1.");
+        }
     }
 }

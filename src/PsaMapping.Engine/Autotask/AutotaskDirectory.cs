@@ -33,6 +33,8 @@ namespace PsaMapping.Engine.Autotask
         private IReadOnlyList<AutotaskCompany>? _allCompanies;
         private readonly object _indexGate = new object();
         private CompanyNameIndex? _companyIndex;
+        private readonly SemaphoreSlim _servicesLock = new SemaphoreSlim(1, 1);
+        private IReadOnlyList<AutotaskService>? _services;
 
         public AutotaskDirectory(AutotaskClient client, TimeProvider? timeProvider = null)
         {
@@ -46,10 +48,33 @@ namespace PsaMapping.Engine.Autotask
         {
             _client.Dispose();
             _companiesLock.Dispose();
+            _servicesLock.Dispose();
         }
 
         /// <summary>Whether every company has been fetched in this session (then searches cost no request).</summary>
         public bool HasAllCompanies => _allCompanies != null;
+
+        /// <summary>
+        /// The service catalogue (inactive services only with <paramref name="includeInactive"/>), ordered by id: read
+        /// once per session, with the inactive ones, like the other lookups; then no request.
+        /// </summary>
+        public async Task<IReadOnlyList<AutotaskService>> GetServicesAsync(bool includeInactive, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<AutotaskService>? services = _services;
+            if (services == null)
+            {
+                await _servicesLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    services = _services ??= await new AutotaskBilling(_client).GetServicesAsync(includeInactive: true, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _servicesLock.Release();
+                }
+            }
+            return includeInactive ? services : services.Where(s => s.IsActive).ToList();
+        }
 
         /// <summary>
         /// Companies whose name matches <paramref name="name"/> as an autocomplete would rank them: for a person

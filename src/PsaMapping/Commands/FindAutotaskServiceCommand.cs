@@ -8,7 +8,7 @@ namespace PsaMapping.Commands
 {
     /// <summary>
     /// Find-AutotaskService: the Autotask service catalogue, ranked like company search, to pick the service a Sophos
-    /// product is billed as. One request reads the catalogue; the ranking happens here.
+    /// product is billed as. One request reads the catalogue, once per session; the ranking happens here.
     /// </summary>
     [Cmdlet(VerbsCommon.Find, "AutotaskService")]
     [OutputType(typeof(AutotaskService))]
@@ -33,8 +33,8 @@ namespace PsaMapping.Commands
         {
             if (_services == null)
             {
-                var billing = new AutotaskBilling(RequireAutotask().Client);
-                _services = Run((observer, token) => billing.GetServicesAsync(IncludeInactive, token));
+                AutotaskDirectory autotask = RequireAutotask();
+                _services = Run((observer, token) => autotask.GetServicesAsync(IncludeInactive, token));
             }
 
             int? first = First > 0 ? First : (int?)null;

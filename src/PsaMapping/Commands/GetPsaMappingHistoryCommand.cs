@@ -41,16 +41,19 @@ namespace PsaMapping.Commands
                     ? new DateTimeOffset(DateTime.SpecifyKind(Since.Value, DateTimeKind.Local))
                     : new DateTimeOffset(Since.Value);
 
-            IMappingStore store = Store;
-            StoredEntries<AuditEntry> history = UseStore((s, token) => s.ReadHistoryAsync(query, token));
-            if (history.Skipped > 0 && !_warned)
+            // The log is read once per pipeline, however many customers are piped in; each record filters it with
+            // the one history filter, as the store itself would.
+            if (_all == null)
             {
-                _warned = true;
-                WriteWarning($"{history.Skipped} audit entries in '{store.Location}' could not be read and were skipped (a line cut short by a crash, or edited by hand).");
+                _all = UseStore((s, token) => s.ReadHistoryAsync(HistoryQuery.All, token));
+                if (_all.Skipped > 0)
+                    WriteWarning($"{_all.Skipped} audit entries in '{Store.Location}' could not be read and were skipped (a line cut short by a crash, or edited by hand).");
             }
-            WriteObject(history, enumerateCollection: true);
+            WriteObject(query.Apply(_all), enumerateCollection: true);
         }
 
-        private bool _warned;
+        protected override void EndProcessing() => WriteRequestSummary();
+
+        private StoredEntries<AuditEntry>? _all;
     }
 }

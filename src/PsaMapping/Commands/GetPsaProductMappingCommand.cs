@@ -36,11 +36,11 @@ namespace PsaMapping.Commands
             if (IncludeUnmapped)
             {
                 SophosCentralClient sophos = RequireSophos();
-                var billing = new AutotaskBilling(RequireAutotask().Client);
+                AutotaskDirectory autotask = RequireAutotask();
                 (int year, int month) = UsageSyncRequest.PreviousMonth(DateTimeOffset.UtcNow);
                 var unmapped = Run(async (observer, token) =>
                 {
-                    Task<IReadOnlyList<AutotaskService>> services = billing.GetServicesAsync(includeInactive: false, token);
+                    Task<IReadOnlyList<AutotaskService>> services = autotask.GetServicesAsync(includeInactive: false, token);
                     SophosUsageReport usage = await sophos.GetUsageAsync(year, month, false, observer, token).ConfigureAwait(false);
                     if (!usage.HasData)
                     {
