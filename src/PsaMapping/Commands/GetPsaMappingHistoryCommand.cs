@@ -49,7 +49,8 @@ namespace PsaMapping.Commands
                 if (_all.Skipped > 0)
                     WriteWarning($"{_all.Skipped} audit entries in '{Store.Location}' could not be read and were skipped (a line cut short by a crash, or edited by hand).");
             }
-            WriteObject(query.Apply(_all), enumerateCollection: true);
+            StoredEntries<AuditEntry> all = _all;
+            WriteObject(Guard(() => query.Apply(all)), enumerateCollection: true); // a bad name pattern is NamePatternInvalid
         }
 
         protected override void EndProcessing() => WriteRequestSummary();
