@@ -141,7 +141,9 @@ namespace PsaMapping.Engine.Store
             public static LockFile? Open(string path)
             {
                 if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return WindowsLockFile.Create(path);
-                if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) return UnixLockFile.Create(path);
+                // 64-bit only: the libc signatures below take off_t as 64 bits.
+                if ((RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) && Environment.Is64BitProcess)
+                    return UnixLockFile.Create(path);
                 return null;
             }
 
