@@ -200,6 +200,23 @@ namespace PsaMapping.Engine.Tests
         }
 
         [Fact]
+        public void A_save_that_only_removes_still_moves_the_revision_and_saved_time_on()
+        {
+            Store().Save(Upserts(Map(1)), "a");
+            Store().Save(Upserts(Map(2)), "a");
+            Time.Advance(TimeSpan.FromHours(1));
+
+            Store().Save(new[] { MappingEdit.Remove(Id(2)) }, "a");
+            MappingSnapshot afterRemove = Store().Load();
+            Store().Save(Upserts(Map(3)), "a");
+
+            Assert.Equal(3, afterRemove.Revision);
+            Assert.Equal(Start.AddHours(1), afterRemove.SavedAt);
+            // Every save has its own revision in the history, the removal's included.
+            Assert.Equal(new long[] { 1, 2, 3, 4 }, Store().ReadHistory().Select(e => e.Revision));
+        }
+
+        [Fact]
         public void The_decision_sees_the_content_saved_at_that_moment()
         {
             var store = Store();

@@ -88,12 +88,12 @@ namespace PsaMapping.Engine.Tests.Store
             MappingSaveResult saved = store.Save(Enumerable.Range(1, 1000).Select(n => MappingEdit.Upsert(Mapping(n))), "bulk");
             long saveRequests = store.Requests.Total - start;
             Assert.Equal(1000, saved.Added);
-            Assert.InRange(saveRequests, 1, 15); // one read, then 11 transactions of 99 mappings and their history entity
+            Assert.InRange(saveRequests, 1, 15); // one read, then 11 transactions of 98 mappings, their history row and the last-save row
 
             store.Save(Enumerable.Range(1001, 1000).Select(n => MappingEdit.Upsert(Mapping(n))), "bulk");
-            var fresh = new TableMappingStore(azurite.Settings(table)); // a new process: the schema is read once more
+            var fresh = new TableMappingStore(azurite.Settings(table)); // a new process
             Assert.Equal(2000, fresh.Load().Count);
-            Assert.InRange(fresh.Requests.Total, 1, 3);
+            Assert.InRange(fresh.Requests.Total, 1, 3); // 2,001 rows (the mappings and the last-save row, which also says the schema) in 3 pages
             Assert.Equal(2000, fresh.ReadHistory().Count);
         }
 
@@ -196,6 +196,18 @@ namespace PsaMapping.Engine.Tests.Store
             Assert.Equal(PsaErrorKind.InvalidArgument, error.Kind);
             Assert.Equal("MappingStoreNewer", error.ErrorId);
             Assert.Single(client.Query<TableEntity>("PartitionKey eq 'Mapping' and RowKey ge '0'"));
+        }
+
+        [Fact]
+        public void A_read_refuses_a_table_whose_last_save_was_written_by_a_newer_schema()
+        {
+            TableMappingStore store = azurite.NewStore(out string table);
+            store.Save(new[] { MappingEdit.Upsert(Mapping(1)) }, "setup");
+            var client = new TableClient(azurite.Server.ConnectionString, table);
+            client.UpsertEntity(new TableEntity("Mapping", TableMappingStore.LastSaveRow) { ["Revision"] = 2L, ["SchemaVersion"] = 99 });
+
+            var error = Assert.Throws<PsaMappingException>(() => new TableMappingStore(azurite.Settings(table)).Load());
+            Assert.Equal("MappingStoreNewer", error.ErrorId);
         }
 
         [Fact]

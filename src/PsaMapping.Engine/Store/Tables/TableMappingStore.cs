@@ -47,8 +47,18 @@ namespace PsaMapping.Engine.Store.Tables
         internal const string ProductHistoryPrefix = "!p";
         internal const string ProductPrefix = "~p";
 
-        /// <summary>Azure's limit of operations in one entity-group transaction; one of them is the history row.</summary>
+        /// <summary>
+        /// The revision and time of the last save, and its writer's schema version, written with every save, so that a
+        /// save that only removes rows still moves them on. Its key sorts after the history rows and before the
+        /// mappings: a read gets it first, and readers of the previous version (which read from '0') never see it.
+        /// </summary>
+        internal const string LastSaveRow = "!r";
+
+        /// <summary>Azure's limit of operations in one entity-group transaction.</summary>
         internal const int TransactionLimit = 100;
+
+        /// <summary>Mapping rows in one save transaction: the other two operations are its history row and the last-save row.</summary>
+        internal const int RowsPerSaveTransaction = TransactionLimit - 2;
 
         // A history row holds its entries as JSON lines in string properties of at most 32K characters each.
         private const int HistoryChunkChars = 30000;
@@ -153,6 +163,7 @@ namespace PsaMapping.Engine.Store.Tables
                     foreach (SyncStatusUpdate update in pending)
                         if (current.Snapshot.Find(update.SophosCustomerId) != null) byCustomer[update.SophosCustomerId] = update;
 
+                    if (byCustomer.Count > 0) EnsureSchema(cancellationToken);
                     bool conflict = false;
                     foreach (List<SyncStatusUpdate> batch in Chunks(byCustomer.Values.ToList(), TransactionLimit))
                     {
@@ -355,7 +366,7 @@ namespace PsaMapping.Engine.Store.Tables
 
         /// <summary>
         /// The one save path. Decides on what the table holds (or on what the caller loaded), writes the changes in
-        /// batches of 99 rows plus their history row, and when a batch meets a row changed meanwhile, reads again and
+        /// batches of 98 rows plus their history row and the last-save row, and when a batch meets a row changed meanwhile, reads again and
         /// decides again; what earlier rounds wrote then reads as unchanged, so the result reports what was really done.
         /// </summary>
         private TResult SaveRounds<TMapping, TChange, TResult>(
@@ -380,13 +391,22 @@ namespace PsaMapping.Engine.Store.Tables
                     return Write(rows.KeyOf(c), after == null ? null : rows.Entity(after, decided.Next.Revision), current);
                 }).ToList();
 
+                if (writes.Count > 0) EnsureSchema(cancellationToken);
                 bool conflict = false;
                 int start = 0;
-                foreach (List<RowWrite> batch in Chunks(writes, TransactionLimit - 1))
+                foreach (List<RowWrite> batch in Chunks(writes, RowsPerSaveTransaction))
                 {
                     List<object> entries = decided.Entries.GetRange(start, batch.Count);
                     var actions = batch.Select(w => w.Action()).ToList();
                     actions.Add(new TableTransactionAction(TableTransactionActionType.Add, HistoryRow(rows.HistoryPrefix, entries, who)));
+                    // Unconditional: saves of different customers by two hosts still run at once, as they may write the
+                    // same revision (the rows' ETags, not the revision, guard the updates).
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MappingPartition, LastSaveRow)
+                    {
+                        ["Revision"] = decided.Next.Revision,
+                        ["SavedAt"] = decided.Next.SavedAt,
+                        ["SchemaVersion"] = SchemaVersion,
+                    }));
                     if (!TrySubmit(actions, cancellationToken))
                     {
                         conflict = true;
@@ -503,10 +523,14 @@ namespace PsaMapping.Engine.Store.Tables
 
         private TableContent Read(CancellationToken cancellationToken)
         {
-            EnsureSchema(cancellationToken);
-            // From '0': the customer rows (ids) and the product rows (~p), after the history rows (!h, !p).
-            string filter = $"PartitionKey eq '{MappingPartition}' and RowKey ge '0'";
+            // From the last-save row (!r): it, the customer rows (ids) and the product rows (~p); not the history rows (!h, !p).
+            string filter = $"PartitionKey eq '{MappingPartition}' and RowKey ge '{LastSaveRow}'";
             List<TableEntity> rows = _client.Run(token => _client.Table.Query<TableEntity>(filter, maxPerPage: 1000, cancellationToken: token).ToList(), cancellationToken);
+            // A read trusts the schema version of the last save's writer, which spares a new process the schema row's
+            // request; a table no save of this version has written yet is checked against the schema row. Every write
+            // still checks the schema row first (EnsureSchema), the one a newer version changes when it migrates.
+            if (rows.Count > 0 && rows[0].RowKey == LastSaveRow && rows[0].GetInt32("SchemaVersion") != null) CheckSchema(rows[0]);
+            else EnsureSchema(cancellationToken);
 
             var mappings = new List<CustomerMapping>(rows.Count);
             var products = new List<ProductMapping>();
@@ -516,6 +540,13 @@ namespace PsaMapping.Engine.Store.Tables
             foreach (TableEntity row in rows)
             {
                 DateTimeOffset? updated;
+                if (row.RowKey == LastSaveRow)
+                {
+                    revision = Math.Max(revision, row.GetInt64("Revision") ?? 0);
+                    updated = row.GetDateTimeOffset("SavedAt");
+                    if (updated > savedAt || savedAt == null) savedAt = updated;
+                    continue;
+                }
                 if (row.RowKey.StartsWith(ProductPrefix, StringComparison.Ordinal))
                 {
                     ProductMapping product = ReadProduct(row);
@@ -532,8 +563,8 @@ namespace PsaMapping.Engine.Store.Tables
                 revision = Math.Max(revision, row.GetInt64("Revision") ?? 0);
                 if (updated > savedAt || savedAt == null) savedAt = updated;
             }
-            // The revision is the highest any row was written in: it goes up with every save, though two hosts
-            // saving at once can both write the same number (each row's ETag, not the revision, guards updates).
+            // The revision is the highest any row or the last-save row was written in: it goes up with every save, though
+            // two hosts saving at once can both write the same number (each row's ETag, not the revision, guards updates).
             return new TableContent(new MappingSnapshot(MappingStore.SchemaVersion, revision, savedAt, mappings, products), etags);
         }
 
