@@ -34,15 +34,14 @@ Describe 'The PsaMapping module' {
         Join-Path $PSScriptRoot '../../CHANGELOG.md' | Should -Exist
     }
 
-    It 'gives the license the LICENSE file holds, and no project address the project does not have' {
+    It 'ships the LICENSE file it names, and no project address the project does not have' {
         $data = (Import-PowerShellDataFile -Path $Manifest).PrivateData.PSData
 
         $data.LicenseUri | Should -Be 'https://opensource.org/licenses/MIT'
         (Import-PowerShellDataFile -Path $Manifest).Copyright | Should -Match 'MIT License'
-        $license = Join-Path $PSScriptRoot '../../LICENSE'
-        if (Test-Path -LiteralPath $license) {
-            @(Get-Content -LiteralPath $license)[0] | Should -Be 'MIT License'
-        }
+        $license = Join-Path $ModuleFolder 'LICENSE'
+        $license | Should -Exist
+        @(Get-Content -LiteralPath $license)[0] | Should -Be 'MIT License'
         # There is no public repository yet: a made-up address would send users nowhere.
         $data.ContainsKey('ProjectUri') | Should -BeFalse
     }
