@@ -72,22 +72,24 @@ namespace PsaMapping.Engine.Mapping
             productCode != null && _byCode.TryGetValue(productCode.Trim(), out ProductMapping? product) ? product : null;
     }
 
-    /// <summary>What one <see cref="IMappingStore.SaveAsync"/> did.</summary>
-    public sealed class MappingSaveResult
+    /// <summary>What one save did, for customer or product mappings alike.</summary>
+    /// <typeparam name="TChange">What the save did to one mapping.</typeparam>
+    public abstract class SaveResult<TChange>
     {
-        public MappingSaveResult(IReadOnlyList<MappingChange> changes, MappingSnapshot snapshot, bool written)
+        protected SaveResult(IReadOnlyList<TChange> changes, Func<TChange, MappingChangeKind> kindOf, MappingSnapshot snapshot, bool written)
         {
-            Changes = changes;
+            if (kindOf == null) throw new ArgumentNullException(nameof(kindOf));
+            Changes = changes ?? throw new ArgumentNullException(nameof(changes));
             Snapshot = snapshot;
             Written = written;
-            Added = changes.Count(c => c.Kind == MappingChangeKind.Added);
-            Changed = changes.Count(c => c.Kind == MappingChangeKind.Changed);
-            Unchanged = changes.Count(c => c.Kind == MappingChangeKind.Unchanged);
-            Removed = changes.Count(c => c.Kind == MappingChangeKind.Removed);
+            Added = changes.Count(c => kindOf(c) == MappingChangeKind.Added);
+            Changed = changes.Count(c => kindOf(c) == MappingChangeKind.Changed);
+            Unchanged = changes.Count(c => kindOf(c) == MappingChangeKind.Unchanged);
+            Removed = changes.Count(c => kindOf(c) == MappingChangeKind.Removed);
         }
 
-        /// <summary>One entry per customer the edits touched, in the order first touched. Removing a customer that was not mapped is not listed.</summary>
-        public IReadOnlyList<MappingChange> Changes { get; }
+        /// <summary>One entry per mapping the edits touched, in the order first touched. Removing one that was not there is not listed.</summary>
+        public IReadOnlyList<TChange> Changes { get; }
 
         public int Added { get; }
         public int Changed { get; }
@@ -102,5 +104,14 @@ namespace PsaMapping.Engine.Mapping
 
         /// <summary>False when nothing changed, so nothing was written.</summary>
         public bool Written { get; }
+    }
+
+    /// <summary>What one <see cref="IMappingStore.SaveAsync"/> did: one change per customer touched.</summary>
+    public sealed class MappingSaveResult : SaveResult<MappingChange>
+    {
+        public MappingSaveResult(IReadOnlyList<MappingChange> changes, MappingSnapshot snapshot, bool written)
+            : base(changes, c => c.Kind, snapshot, written)
+        {
+        }
     }
 }

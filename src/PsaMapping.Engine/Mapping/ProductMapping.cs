@@ -92,32 +92,12 @@ namespace PsaMapping.Engine.Mapping
         public override string ToString() => $"{Kind} {(After ?? Before)}";
     }
 
-    /// <summary>What one <see cref="IMappingStore.SaveProductsAsync"/> did.</summary>
-    public sealed class ProductSaveResult
+    /// <summary>What one <see cref="IMappingStore.SaveProductsAsync"/> did: one change per product code touched.</summary>
+    public sealed class ProductSaveResult : SaveResult<ProductChange>
     {
         public ProductSaveResult(IReadOnlyList<ProductChange> changes, MappingSnapshot snapshot, bool written)
+            : base(changes, c => c.Kind, snapshot, written)
         {
-            Changes = changes;
-            Snapshot = snapshot;
-            Written = written;
-            Added = changes.Count(c => c.Kind == MappingChangeKind.Added);
-            Changed = changes.Count(c => c.Kind == MappingChangeKind.Changed);
-            Unchanged = changes.Count(c => c.Kind == MappingChangeKind.Unchanged);
-            Removed = changes.Count(c => c.Kind == MappingChangeKind.Removed);
         }
-
-        /// <summary>One entry per product code the edits touched, in the order first touched. Removing a code that was not mapped is not listed.</summary>
-        public IReadOnlyList<ProductChange> Changes { get; }
-
-        public int Added { get; }
-        public int Changed { get; }
-        public int Unchanged { get; }
-        public int Removed { get; }
-
-        /// <summary>The store's content after the save.</summary>
-        public MappingSnapshot Snapshot { get; }
-
-        /// <summary>False when nothing changed, so nothing was written.</summary>
-        public bool Written { get; }
     }
 }
