@@ -218,9 +218,18 @@ namespace PsaMapping.Engine.Suggestions
         /// <summary>
         /// The contract usage would be billed under: the company's only active contract; else its only Recurring
         /// Service one; else the one Recurring Service contract whose name says it is for Sophos (or, failing
-        /// that, for security). Anything less clear is left for a person to choose.
+        /// that, for security); else, when no name says so, the one Recurring Service contract still in force.
+        /// Anything less clear is left for a person to choose.
         /// </summary>
-        private static AutotaskContract? PickContract(List<AutotaskContract> eligible, out string reason)
+        /// <remarks>
+        /// A contract past its end date yet still active, as Autotask keeps many that nobody deactivated, is no
+        /// rival for usage from now on: the sync refuses a contract that ended before the effective date
+        /// (SyncContractEnded), as mapping refuses an inactive one. So among Recurring Service contracts none of
+        /// whose names decides, the only one in force is picked, just as the only Recurring Service contract is.
+        /// An expired contract named for Sophos still wins over an unnamed current one: it is most likely the
+        /// Sophos contract awaiting renewal.
+        /// </remarks>
+        internal static AutotaskContract? PickContract(List<AutotaskContract> eligible, out string reason)
         {
             if (eligible.Count == 0)
             {
@@ -250,7 +259,18 @@ namespace PsaMapping.Engine.Suggestions
                     return named[0];
                 }
 
-                if (named.Count > 1) break; // several equally likely: a person must choose
+                if (named.Count > 1)
+                {
+                    reason = $"the company has {eligible.Count} active contracts ({recurring.Count} Recurring Service)";
+                    return null; // several equally likely: a person must choose
+                }
+            }
+
+            var current = recurring.Where(c => !c.IsExpired).ToList();
+            if (current.Count == 1)
+            {
+                reason = "its only Recurring Service contract that has not ended";
+                return current[0];
             }
 
             reason = $"the company has {eligible.Count} active contracts ({recurring.Count} Recurring Service)";
