@@ -596,12 +596,17 @@ Describe 'Customer names with wildcard characters' {
         @{ Command = 'Get-PsaMappingHistory'; Cmdlet = 'GetPsaMappingHistoryCommand' }
         @{ Command = 'Get-SophosCustomer'; Cmdlet = 'GetSophosCustomerCommand' }
         @{ Command = 'Get-SophosUsage'; Cmdlet = 'GetSophosUsageCommand' }
+        @{ Command = 'Sync-PsaUsage'; Cmdlet = 'SyncPsaUsageCommand' }
+        @{ Command = 'Get-PsaSyncHistory'; Cmdlet = 'GetPsaSyncHistoryCommand' }
+        @{ Command = 'Get-PsaProductMapping'; Cmdlet = 'GetPsaProductMappingCommand' }
+        @{ Command = 'Remove-PsaProductMapping'; Cmdlet = 'RemovePsaProductMappingCommand' }
     ) {
         Write-MappingFile @{ $AcmeEu = 'Acme [EU]' }
         Remove-PsaMapping 'Acme [EU]' -Confirm:$false -ErrorAction Stop # one history entry to search
         $errorRecord = $null
         $more = @{}
-        if ($Command -eq 'Remove-PsaMapping') { $more.Confirm = $false }
+        if ($Command -like 'Remove-*') { $more.Confirm = $false }
+        if ($Command -eq 'Sync-PsaUsage') { $more.WhatIf = $true }
 
         try {
             & $Command 'Acme [EU' @more -ErrorAction Stop

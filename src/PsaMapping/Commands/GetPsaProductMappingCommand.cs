@@ -56,8 +56,9 @@ namespace PsaMapping.Commands
 
             if (ProductCode != null)
             {
-                var patterns = ProductCode.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
-                rows = rows.Where(r => patterns.Any(p => p.IsMatch(r.ProductCode)));
+                List<ProductMappingRow> listed = rows.ToList();
+                NameFilter filter = Guard(() => NameFilter.Create(ProductCode, listed.Select(r => r.ProductCode)));
+                rows = listed.Where(r => filter.IsMatch(r.ProductCode));
             }
 
             WriteObject(rows, enumerateCollection: true);

@@ -48,8 +48,9 @@ namespace PsaMapping.Commands
             };
             if (SophosCustomer != null)
             {
-                var patterns = SophosCustomer.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
-                query.SophosCustomerName = _ => name => patterns.Any(p => p.IsMatch(name));
+                // An exact name as written, otherwise a pattern, read against the names in the log; a bad pattern is NamePatternInvalid.
+                string[] names = SophosCustomer;
+                query.SophosCustomerName = known => NameFilter.Create(names, known).IsMatch;
             }
 
             StoredEntries<SyncLogEntry> entries = UseStore((store, token) => store.ReadSyncLogAsync(query, token));

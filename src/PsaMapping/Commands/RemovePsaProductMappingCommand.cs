@@ -24,16 +24,11 @@ namespace PsaMapping.Commands
         protected override void EndProcessing()
         {
             MappingSnapshot saved = UseStore((store, token) => store.LoadAsync(token));
-            var targets = new List<ProductMapping>();
-            foreach (string code in _codes.Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                var pattern = new WildcardPattern(code, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                var matches = saved.Products.Where(p => pattern.IsMatch(p.ProductCode)).ToList();
-                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(code))
-                    WriteItemError(new PsaMappingException(ErrorIds.ProductMappingNotFound, PsaErrorKind.NotFound,
-                        $"No product mapping is for the product code '{code}'. Run Get-PsaProductMapping to see them.") { Target = code });
-                targets.AddRange(matches);
-            }
+            NameFilter filter = Guard(() => NameFilter.Create(_codes.Distinct(StringComparer.OrdinalIgnoreCase), saved.Products.Select(p => p.ProductCode)));
+            var targets = saved.Products.Where(p => filter.IsMatch(p.ProductCode)).ToList();
+            foreach (var code in filter.Names.Where(n => !n.Matched && !n.IsPattern))
+                WriteItemError(new PsaMappingException(ErrorIds.ProductMappingNotFound, PsaErrorKind.NotFound,
+                    $"No product mapping is for the product code {UserText.Quoted(code.Name)}. Run Get-PsaProductMapping to see them.") { Target = code.Name });
 
             var edits = targets.GroupBy(p => p.ProductCode, ProductMapping.CodeComparer).Select(g => g.First())
                 .Where(p => ShouldProcess($"Sophos product '{p.ProductCode}' -> Autotask service '{p.ServiceName}' ({p.AutotaskServiceId})", "Remove product mapping"))

@@ -87,15 +87,12 @@ namespace PsaMapping.Commands
                 return saved.Mappings.Where(m => m.SyncEnabled).Select(m => new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, Named: false)).ToList();
 
             var named = new Dictionary<Guid, SyncSubject>();
-            foreach (string name in _names.Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                var matches = saved.Mappings.Where(m => pattern.IsMatch(m.SophosCustomerName)).ToList();
-                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                    WriteItemError(new PsaMappingException(ErrorIds.SyncCustomerNotMapped, PsaErrorKind.NotFound,
-                        $"No saved mapping is for a customer named '{name}', so it was not synchronized. Run Get-PsaMapping -IncludeUnmapped to see the customers, then map it with Set-PsaMapping.") { Target = name });
-                foreach (CustomerMapping m in matches) named[m.SophosCustomerId] = new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, Named: true);
-            }
+            NameFilter filter = Guard(() => NameFilter.Create(_names.Distinct(StringComparer.OrdinalIgnoreCase), saved.Mappings.Select(m => m.SophosCustomerName)));
+            foreach (CustomerMapping m in saved.Mappings.Where(m => filter.IsMatch(m.SophosCustomerName)))
+                named[m.SophosCustomerId] = new SyncSubject(m.SophosCustomerId, m.SophosCustomerName, m, Named: true);
+            foreach (var name in filter.Names.Where(n => !n.Matched && !n.IsPattern))
+                WriteItemError(new PsaMappingException(ErrorIds.SyncCustomerNotMapped, PsaErrorKind.NotFound,
+                    $"No saved mapping is for a customer named {UserText.Quoted(name.Name)}, so it was not synchronized. Run Get-PsaMapping -IncludeUnmapped to see the customers, then map it with Set-PsaMapping.") { Target = name.Name });
 
             foreach (Guid id in _ids.Distinct())
             {
