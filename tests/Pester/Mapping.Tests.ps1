@@ -600,6 +600,7 @@ Describe 'Customer names with wildcard characters' {
         @{ Command = 'Get-PsaSyncHistory'; Cmdlet = 'GetPsaSyncHistoryCommand' }
         @{ Command = 'Get-PsaProductMapping'; Cmdlet = 'GetPsaProductMappingCommand' }
         @{ Command = 'Remove-PsaProductMapping'; Cmdlet = 'RemovePsaProductMappingCommand' }
+        @{ Command = 'Find-AutotaskContract'; Cmdlet = 'FindAutotaskContractCommand' }
     ) {
         Write-MappingFile @{ $AcmeEu = 'Acme [EU]' }
         Remove-PsaMapping 'Acme [EU]' -Confirm:$false -ErrorAction Stop # one history entry to search

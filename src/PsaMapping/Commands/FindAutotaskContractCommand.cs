@@ -76,7 +76,6 @@ namespace PsaMapping.Commands
             AutotaskDirectory directory = RequireAutotask();
             bool wildcard = Name != null && WildcardPattern.ContainsWildcardCharacters(Name);
             string? serverContains = Name != null && !wildcard ? Name : null;
-            var pattern = wildcard ? new WildcardPattern(Name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant) : null;
 
             if (ParameterSetName == ByCompanyName)
             {
@@ -86,7 +85,13 @@ namespace PsaMapping.Commands
 
             List<long>? companyIds = ParameterSetName == AllCompanies ? null : _requests.Select(r => r.CompanyId).Distinct().ToList();
             IReadOnlyList<AutotaskContract> contracts = Run((observer, token) => directory.GetContractsAsync(companyIds, serverContains, IncludeCancelled, token));
-            if (pattern != null) contracts = contracts.Where(c => pattern.IsMatch(c.ContractName)).ToList();
+            if (wildcard)
+            {
+                // The one name filter: a contract name carried exactly is taken as written; a bad pattern is NamePatternInvalid.
+                IReadOnlyList<AutotaskContract> fetched = contracts;
+                NameFilter filter = Guard(() => NameFilter.Create(new[] { Name! }, fetched.Select(c => c.ContractName)));
+                contracts = fetched.Where(c => filter.IsMatch(c.ContractName)).ToList();
+            }
 
             // Name every company whose name did not come with the input, in one batch.
             var names = _requests.Where(r => r.CompanyName != null).GroupBy(r => r.CompanyId).ToDictionary(g => g.Key, g => g.First().CompanyName!);
